@@ -1,0 +1,477 @@
+// The pgsql driver: Dovecot 2.3's driver-pgsql.c behind driver-sqlpool.c,
+// with every query in a read-only transaction that is rolled back.
+//
+// Sections (the same in all three drivers): C handles, errors, connect
+// string, the driver class, factory. Built as the module
+// loginref_driver_pgsql.so (module.hpp), so only runs that use pgsql load
+// libpq.
+#include "core/driver/pgsql_driver.hpp"
+
+#include "core/driver/driver_support.hpp"
+#include "core/driver/module.hpp"
+#include "core/error.hpp"
+
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace loginref::driver {
+namespace {
+
+// --- C handles ---------------------------------------------------------------
+
+using PgConnection = std::unique_ptr<PGconn, decltype(&PQfinish)>;
+using PgResult = std::unique_ptr<PGresult, decltype(&PQclear)>;
+using PgOptions = std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)>;
+using PgMemory = std::unique_ptr<char, decltype(&PQfreemem)>;
+
+// After the server's statement_timeout should have fired, how long to wait
+// for its answer before giving up on the connection.
+constexpr std::chrono::milliseconds k_answer_grace{500};
+
+// SQLSTATEs that get a hint (PostgreSQL 15, Appendix A).
+constexpr std::string_view k_read_only_transaction = "25006";
+constexpr std::string_view k_query_canceled = "57014";
+
+// --- Errors ------------------------------------------------------------------
+
+// One line: the server's primary message, then the SQLSTATE and a hint
+// where loginref knows one. Dovecot 2.3 logs PQresultErrorMessage().
+DriverError make_error(const PGresult* result, std::chrono::milliseconds timeout) {
+  const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const std::string sqlstate = state != nullptr ? state : "";
+  std::string message =
+      "pgsql: " + (primary != nullptr ? std::string(primary) : one_line(PQresultErrorMessage(result)));
+  if (!sqlstate.empty()) {
+    message += " (SQLSTATE " + sqlstate + ")";
+  }
+  if (sqlstate == k_read_only_transaction) {
+    message += "; loginref runs every query in a read-only transaction: the password_query must not write";
+  } else if (sqlstate == k_query_canceled) {
+    message += "; the query did not finish within " + timeout_text(timeout) + " (the timeout)";
+  } else if (std::string_view(message).find("multiple commands") != std::string_view::npos) {
+    message += "; loginref runs one statement per query (Dovecot 2.3 would run them all)";
+  }
+  return DriverError(message, sqlstate);
+}
+
+// libpq's connection error on one line, without the server's "FATAL:  "
+// severity prefix and without any piece of the password.
+std::string libpq_message(PGconn* conn, const std::vector<std::string>& secrets) {
+  std::string message = one_line(PQerrorMessage(conn));
+  for (std::size_t at = message.find("FATAL:  "); at != std::string::npos; at = message.find("FATAL:  ")) {
+    message.erase(at, 8);
+  }
+  return redact(message, secrets);
+}
+
+// A lost or unusable connection.
+DriverError connection_error(PGconn* conn, const std::vector<std::string>& secrets) {
+  return DriverError("pgsql: " + libpq_message(conn, secrets));
+}
+
+// --- Connect string ----------------------------------------------------------
+
+// What Dovecot 2.3's sqlpool makes of a pgsql connect string
+// (driver_sqlpool_parse_hosts): maxconns= and every host= token removed,
+// then one libpq conninfo "host=<h> <rest>" per host, or just <rest>.
+struct PgConnectString {
+  std::vector<std::string> labels;   // "host=db1" per conninfo, "" for none
+  std::vector<std::string> conninfo; // what each connection gives libpq
+  std::vector<std::string> secrets;  // password and its pieces, to redact
+};
+
+// The password value and, for a quoted value that the space-splitting cut
+// into several tokens, each piece; libpq messages may quote any of them.
+std::vector<std::string> password_pieces(const std::vector<std::string>& tokens) {
+  std::vector<std::string> pieces;
+  bool in_quoted_password = false;
+  bool after_password = false; // "password=abc def": "def" is likely a piece
+  for (const std::string& token : tokens) {
+    if (in_quoted_password) {
+      pieces.push_back(token);
+      in_quoted_password = token.back() != '\'';
+    } else if (token.starts_with("password=")) {
+      const std::string value = token.substr(9);
+      pieces.push_back(value);
+      after_password = true;
+      if (value.starts_with("'")) {
+        pieces.push_back(value.substr(1));
+        in_quoted_password = value.size() == 1 || value.back() != '\'';
+      }
+      continue;
+    } else if (after_password && token.find('=') == std::string::npos) {
+      pieces.push_back(token);
+      continue;
+    }
+    after_password = false;
+    // postgresql://user:secret@host/db
+    const std::size_t scheme = token.find("://");
+    const std::size_t at = token.find('@');
+    if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
+      const std::string userinfo = token.substr(scheme + 3, at - scheme - 3);
+      const std::size_t colon = userinfo.find(':');
+      if (colon != std::string::npos) {
+        pieces.push_back(userinfo.substr(colon + 1));
+      }
+    }
+  }
+  return pieces;
+}
+
+PgConnectString parse_connect_string(const std::string& connect) {
+  const std::vector<std::string> tokens = split_spaces(connect);
+  PgConnectString parsed;
+  parsed.secrets = password_pieces(tokens);
+  std::vector<std::string> hosts;
+  std::string rest;
+  for (const std::string& token : tokens) {
+    const std::size_t equals = token.find('=');
+    const std::string key = token.substr(0, equals);
+    const std::string value = equals == std::string::npos ? "" : token.substr(equals + 1);
+    if (key == "maxconns") {
+      // Dovecot's per-host connection limit; loginref uses one connection.
+      unsigned int limit = 0;
+      if (!parse_uint(value, limit)) {
+        throw ConfigError("pgsql: 'connect': Invalid value for maxconns: " + value);
+      }
+    } else if (key == "host") {
+      hosts.push_back(value);
+    } else {
+      rest += (rest.empty() ? "" : " ") + token;
+    }
+  }
+  if (hosts.empty()) {
+    parsed.labels.emplace_back();
+    parsed.conninfo.push_back(rest);
+  }
+  for (const std::string& host : hosts) {
+    parsed.labels.push_back("host=" + host);
+    parsed.conninfo.push_back("host=" + host + " " + rest);
+  }
+  // libpq would report these only when connecting; they are configuration
+  // mistakes, so say so now.
+  for (const std::string& conninfo : parsed.conninfo) {
+    char* raw_error = nullptr;
+    const PgOptions options(PQconninfoParse(conninfo.c_str(), &raw_error), &PQconninfoFree);
+    const PgMemory error(raw_error, &PQfreemem);
+    if (!options) {
+      const std::string reason = error ? one_line(error.get()) : "out of memory";
+      throw ConfigError("pgsql: 'connect': " + redact(reason, parsed.secrets) +
+                        " (Dovecot 2.3 splits it on spaces, so quoting cannot protect a space)");
+    }
+    for (const PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option) {
+      if (std::string_view(option->keyword) == "password" && option->val != nullptr) {
+        parsed.secrets.emplace_back(option->val);
+      }
+    }
+  }
+  return parsed;
+}
+
+// --- The driver --------------------------------------------------------------
+
+// libpq prints notices ("there is no transaction in progress") to stderr by
+// default; loginref's output is its report, so they are dropped.
+void ignore_notice(void*, const char*) {}
+
+class PgsqlDriver final : public Driver {
+public:
+  PgsqlDriver(PgConnectString connect, const DriverOptions& options)
+      : m_connect(std::move(connect)), m_timeout(options.timeout) {
+    open_connection();
+  }
+
+  QueryResult query(const std::string& sql) override {
+    if (!m_conn) {
+      open_connection(); // an earlier timeout dropped it; Dovecot reconnects too
+    }
+    try {
+      // BEGIN READ ONLY makes the server refuse every write, and the
+      // statement timeout bounds the query on the server side.
+      run_own("BEGIN READ ONLY; SET LOCAL statement_timeout = " + std::to_string(m_timeout.count()),
+              Clock::now() + m_timeout);
+      QueryResult result = run_query(sql, Clock::now() + m_timeout + k_answer_grace);
+      run_own("ROLLBACK", Clock::now() + m_timeout);
+      return result;
+    } catch (const DriverError&) {
+      rollback_after_error();
+      throw;
+    }
+  }
+
+  // driver_pgsql_escape_string: PQescapeStringConn with the connection (so
+  // the server's encoding and standard_conforming_strings count), else
+  // PQescapeString.
+  std::string escape(std::string_view value) const override {
+    const std::string_view text = up_to_nul(value);
+    std::string escaped(text.size() * 2 + 1, '\0');
+    std::size_t length = 0;
+    if (m_conn) {
+      int error = 0; // invalid multibyte input: Dovecot 2.3 ignores it too
+      length = PQescapeStringConn(m_conn.get(), escaped.data(), text.data(), text.size(), &error);
+    } else {
+      length = PQescapeString(escaped.data(), text.data(), text.size());
+    }
+    escaped.resize(length);
+    return escaped;
+  }
+
+  DriverKind kind() const override { return DriverKind::pgsql; }
+
+  std::string connection_info() const override { return m_connection_info; }
+
+private:
+  // One connection attempt per host, all at once, as Dovecot's sqlpool
+  // connects to every host; the first to finish connecting is used.
+  struct Attempt {
+    std::string label;
+    PgConnection conn{nullptr, &PQfinish};
+    PostgresPollingStatusType state = PGRES_POLLING_WRITING;
+    std::string failure; // set when this attempt is over without success
+  };
+
+  void open_connection() {
+    const Clock::time_point deadline = Clock::now() + m_timeout;
+    std::vector<Attempt> attempts;
+    for (std::size_t i = 0; i < m_connect.conninfo.size(); ++i) {
+      Attempt attempt;
+      attempt.label = m_connect.labels[i];
+      // PQconnectStart resolves host names before returning (blocking),
+      // as in Dovecot 2.3.
+      attempt.conn.reset(PQconnectStart(m_connect.conninfo[i].c_str()));
+      if (!attempt.conn) {
+        throw DriverError("pgsql: out of memory starting a connection");
+      }
+      if (PQstatus(attempt.conn.get()) == CONNECTION_BAD) {
+        attempt.failure = libpq_message(attempt.conn.get(), m_connect.secrets);
+      }
+      attempts.push_back(std::move(attempt));
+    }
+    for (;;) {
+      std::vector<pollfd> watched;
+      std::vector<Attempt*> pending;
+      for (Attempt& attempt : attempts) {
+        if (!attempt.failure.empty()) {
+          continue;
+        }
+        pollfd entry{};
+        entry.fd = PQsocket(attempt.conn.get());
+        entry.events = attempt.state == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+        watched.push_back(entry);
+        pending.push_back(&attempt);
+      }
+      if (pending.empty()) {
+        throw all_failed(attempts);
+      }
+      const Clock::duration left = deadline - Clock::now();
+      if (left <= Clock::duration::zero()) {
+        for (Attempt* attempt : pending) {
+          attempt->failure = "no answer within " + timeout_text(m_timeout) +
+                             " (the timeout; check host and port, or raise --timeout)";
+        }
+        throw all_failed(attempts);
+      }
+      const int wait_ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
+      if (poll(watched.data(), watched.size(), wait_ms) < 0 && errno != EINTR) {
+        throw DriverError("pgsql: poll() failed while connecting");
+      }
+      for (std::size_t i = 0; i < pending.size(); ++i) {
+        if (watched[i].revents == 0) {
+          continue;
+        }
+        Attempt& attempt = *pending[i];
+        attempt.state = PQconnectPoll(attempt.conn.get());
+        if (attempt.state == PGRES_POLLING_FAILED) {
+          attempt.failure = libpq_message(attempt.conn.get(), m_connect.secrets);
+        } else if (attempt.state == PGRES_POLLING_OK) {
+          use_connection(attempt, attempts);
+          return;
+        }
+      }
+    }
+  }
+
+  void use_connection(Attempt& winner, const std::vector<Attempt>& attempts) {
+    m_conn = std::move(winner.conn);
+    PQsetNoticeProcessor(m_conn.get(), &ignore_notice, nullptr);
+    if (PQsetnonblocking(m_conn.get(), 1) != 0) {
+      throw connection_error(m_conn.get(), m_connect.secrets);
+    }
+    const char* host = PQhost(m_conn.get());
+    const char* port = PQport(m_conn.get());
+    const char* db = PQdb(m_conn.get());
+    const char* user = PQuser(m_conn.get());
+    m_connection_info = std::string("connected to host=") + (host != nullptr ? host : "") +
+                        " port=" + (port != nullptr ? port : "") + " dbname=" + (db != nullptr ? db : "") +
+                        " user=" + (user != nullptr ? user : "");
+    for (const Attempt& other : attempts) {
+      if (&other != &winner && !other.failure.empty()) {
+        m_connection_info += " (" + other.label + " failed: " + other.failure + ")";
+      }
+    }
+  }
+
+  DriverError all_failed(const std::vector<Attempt>& attempts) const {
+    if (attempts.size() == 1) {
+      const std::string& label = attempts.front().label;
+      return DriverError("pgsql: cannot connect" + (label.empty() ? "" : " to " + label) + ": " +
+                         attempts.front().failure);
+    }
+    std::string message = "pgsql: cannot connect to any of " + std::to_string(attempts.size()) + " hosts";
+    for (const Attempt& attempt : attempts) {
+      message += "; " + attempt.label + ": " + attempt.failure;
+    }
+    return DriverError(message);
+  }
+
+  // Our own statements (BEGIN, ROLLBACK) over the simple protocol.
+  void run_own(const std::string& sql, Clock::time_point deadline) {
+    if (PQsendQuery(m_conn.get(), sql.c_str()) == 0) {
+      throw connection_error(m_conn.get(), m_connect.secrets);
+    }
+    for (const PgResult& result : collect_results(deadline)) {
+      if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+        throw make_error(result.get(), m_timeout);
+      }
+    }
+  }
+
+  // The password_query over the extended protocol, which takes exactly one
+  // statement, so the query cannot COMMIT our read-only transaction and
+  // write after it. Results come back as text, as Dovecot 2.3 reads them
+  // (PQgetvalue: booleans are t/f).
+  QueryResult run_query(const std::string& sql, Clock::time_point deadline) {
+    if (PQsendQueryParams(m_conn.get(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 0) {
+      throw connection_error(m_conn.get(), m_connect.secrets);
+    }
+    const std::vector<PgResult> results = collect_results(deadline);
+    if (results.empty()) {
+      throw connection_error(m_conn.get(), m_connect.secrets);
+    }
+    const PGresult* answer = results.front().get();
+    switch (PQresultStatus(answer)) {
+    case PGRES_TUPLES_OK:
+    case PGRES_COMMAND_OK:
+      break;
+    case PGRES_EMPTY_QUERY:
+      throw DriverError("pgsql: the query is empty (no SQL statement)");
+    default:
+      throw make_error(answer, m_timeout);
+    }
+    QueryResult result;
+    const int columns = PQnfields(answer);
+    for (int i = 0; i < columns; ++i) {
+      result.columns.emplace_back(PQfname(answer, i));
+    }
+    const int rows = PQntuples(answer);
+    for (int r = 0; r < rows; ++r) {
+      Row row;
+      row.reserve(static_cast<std::size_t>(columns));
+      for (int i = 0; i < columns; ++i) {
+        row.push_back(field_value(answer, r, i));
+      }
+      result.rows.push_back(std::move(row));
+    }
+    return result;
+  }
+
+  // NULL stays distinct from ''; everything else is libpq's text form.
+  static Value field_value(const PGresult* result, int row, int column) {
+    if (PQgetisnull(result, row, column) != 0) {
+      return std::nullopt;
+    }
+    return std::string(PQgetvalue(result, row, column),
+                       static_cast<std::size_t>(PQgetlength(result, row, column)));
+  }
+
+  // Sends what is queued and reads every result of the last command. A
+  // deadline that passes leaves the connection in an unknown state, so it
+  // is dropped (PQcancel could block on a silent server).
+  std::vector<PgResult> collect_results(Clock::time_point deadline) {
+    PGconn* conn = m_conn.get();
+    for (;;) {
+      const int flushed = PQflush(conn);
+      if (flushed == 0) {
+        break;
+      }
+      if (flushed < 0) {
+        throw lost_connection();
+      }
+      if (!wait_socket(PQsocket(conn), true, true, deadline)) {
+        throw timed_out();
+      }
+      if (PQconsumeInput(conn) == 0) {
+        throw lost_connection();
+      }
+    }
+    std::vector<PgResult> results;
+    for (;;) {
+      if (PQconsumeInput(conn) == 0) {
+        throw lost_connection();
+      }
+      if (PQisBusy(conn) != 0) {
+        if (!wait_socket(PQsocket(conn), true, false, deadline)) {
+          throw timed_out();
+        }
+        continue;
+      }
+      PgResult result(PQgetResult(conn), &PQclear);
+      if (!result) {
+        return results;
+      }
+      results.push_back(std::move(result));
+    }
+  }
+
+  DriverError lost_connection() {
+    DriverError error = connection_error(m_conn.get(), m_connect.secrets);
+    m_conn.reset();
+    return error;
+  }
+
+  DriverError timed_out() {
+    m_conn.reset();
+    return DriverError("pgsql: no answer to the query within " + timeout_text(m_timeout) +
+                       " (the timeout); the connection was closed");
+  }
+
+  // After a failed query the transaction is aborted; end it so the
+  // connection can serve the next lookup. Errors here add nothing.
+  void rollback_after_error() {
+    if (!m_conn) {
+      return;
+    }
+    if (PQstatus(m_conn.get()) == CONNECTION_BAD) {
+      m_conn.reset();
+      return;
+    }
+    try {
+      run_own("ROLLBACK", Clock::now() + m_timeout);
+    } catch (const DriverError&) {
+      m_conn.reset(); // the first error is the one to report
+    }
+  }
+
+  PgConnectString m_connect;
+  std::chrono::milliseconds m_timeout;
+  PgConnection m_conn{nullptr, &PQfinish};
+  std::string m_connection_info;
+};
+
+} // namespace
+
+// --- Factory -----------------------------------------------------------------
+
+std::unique_ptr<Driver> open_pgsql(const std::string& connect, const DriverOptions& options) {
+  return std::make_unique<PgsqlDriver>(parse_connect_string(connect), options);
+}
+
+} // namespace loginref::driver
+
+LOGINREF_DRIVER_MODULE(loginref::driver::open_pgsql)

@@ -1,0 +1,202 @@
+// The sqlite driver: Dovecot 2.3's driver-sqlite.c, opened read-only.
+//
+// Sections (the same in all three drivers): C handles, errors, connect
+// string, the driver class, factory.
+#include "core/driver/sqlite_driver.hpp"
+
+#include "core/driver/driver_support.hpp"
+#include "core/error.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace loginref::driver {
+namespace {
+
+// --- C handles ---------------------------------------------------------------
+
+using SqliteHandle = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
+using SqliteStatement = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
+
+// Dovecot 2.3 sets a fixed busy timeout (driver-sqlite.c:
+// sqlite_busy_timeout = 1000 ms); a shorter --timeout wins.
+constexpr std::chrono::milliseconds k_dovecot_busy_timeout{1000};
+
+// How many SQLite VM steps run between two checks of the query deadline.
+constexpr int k_progress_steps = 1000;
+
+// --- Errors ------------------------------------------------------------------
+
+// SQLite has no SQLSTATE; the message is sqlite3_errmsg(), which is what
+// Dovecot 2.3 logs for a failed query.
+DriverError make_error(sqlite3* db) {
+  return DriverError("sqlite: " + std::string(sqlite3_errmsg(db)));
+}
+
+// --- Connect string ----------------------------------------------------------
+
+// Dovecot 2.3 takes the whole connect string as the database path
+// (driver_sqlite_init_full_v); options such as journal_mode came in 2.4.
+// It would sqlite3_open() a missing path and so create an empty database;
+// a dry run must not write, so loginref refuses up front.
+void check_database_path(const std::string& path) {
+  if (path == ":memory:") {
+    return; // Dovecot would open an empty in-memory database; so do we.
+  }
+  if (path.empty()) {
+    throw ConfigError("sqlite: 'connect' is empty; it must be the path of the SQLite database");
+  }
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) {
+    throw ConfigError(path + ": no such SQLite database (Dovecot would create an empty one; check 'connect')");
+  }
+  if (std::filesystem::is_directory(status)) {
+    throw ConfigError(path + ": is a directory, not an SQLite database (check 'connect')");
+  }
+}
+
+SqliteHandle open_read_only(const std::string& path) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  SqliteHandle db(raw, &sqlite3_close); // owns the handle even when rc fails
+  if (rc != SQLITE_OK) {
+    const std::string reason = db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc);
+    throw ConfigError(path + ": cannot open SQLite database: " + reason + " (check 'connect' and permissions)");
+  }
+  // sqlite3_open_v2 does not read the file yet; reading the schema now
+  // turns "not a database" into a configuration error instead of a
+  // failed lookup later.
+  char* message = nullptr;
+  const int probe = sqlite3_exec(db.get(), "SELECT count(*) FROM sqlite_master", nullptr, nullptr, &message);
+  const std::unique_ptr<char, decltype(&sqlite3_free)> owned_message(message, &sqlite3_free);
+  if (probe != SQLITE_OK) {
+    const std::string reason = message != nullptr ? message : sqlite3_errstr(probe);
+    throw ConfigError(path + ": not a usable SQLite database: " + reason + " (check 'connect')");
+  }
+  return db;
+}
+
+// --- The driver --------------------------------------------------------------
+
+class SqliteDriver final : public Driver {
+public:
+  SqliteDriver(SqliteHandle db, const DriverOptions& options)
+      : m_db(std::move(db)), m_timeout(options.timeout) {
+    sqlite3_busy_timeout(m_db.get(), static_cast<int>(std::min(m_timeout, k_dovecot_busy_timeout).count()));
+    sqlite3_progress_handler(m_db.get(), k_progress_steps, &SqliteDriver::on_progress, this);
+  }
+
+  QueryResult query(const std::string& sql) override {
+    SqliteStatement stmt = prepare(sql);
+    QueryResult result;
+    const int columns = sqlite3_column_count(stmt.get());
+    for (int i = 0; i < columns; ++i) {
+      const char* name = sqlite3_column_name(stmt.get(), i);
+      result.columns.emplace_back(name != nullptr ? name : "");
+    }
+    m_deadline = std::chrono::steady_clock::now() + m_timeout;
+    for (;;) {
+      const int rc = sqlite3_step(stmt.get());
+      if (rc == SQLITE_DONE) {
+        break;
+      }
+      if (rc != SQLITE_ROW) {
+        throw step_error(rc);
+      }
+      Row row;
+      row.reserve(static_cast<std::size_t>(columns));
+      for (int i = 0; i < columns; ++i) {
+        row.push_back(field_value(stmt.get(), i));
+      }
+      result.rows.push_back(std::move(row));
+    }
+    return result;
+  }
+
+  // driver_sqlite_escape_string doubles every ' and nothing else.
+  std::string escape(std::string_view value) const override {
+    std::string escaped;
+    for (const char c : up_to_nul(value)) {
+      escaped += c;
+      if (c == '\'') {
+        escaped += '\'';
+      }
+    }
+    return escaped;
+  }
+
+  DriverKind kind() const override { return DriverKind::sqlite; }
+
+private:
+  // Dovecot 2.3 uses sqlite3_prepare() and so runs only the first statement
+  // of `sql`; the rest is ignored, here too.
+  SqliteStatement prepare(const std::string& sql) {
+    sqlite3_stmt* raw = nullptr;
+    m_deadline = std::chrono::steady_clock::now() + m_timeout;
+    const int rc = sqlite3_prepare_v2(m_db.get(), sql.c_str(), -1, &raw, nullptr);
+    SqliteStatement stmt(raw, &sqlite3_finalize);
+    if (rc != SQLITE_OK) {
+      throw step_error(rc);
+    }
+    if (!stmt) {
+      throw DriverError("sqlite: the query is empty (no SQL statement before the end or the first ';')");
+    }
+    // The file is open read-only, so SQLite would refuse a write anyway;
+    // checking first gives one clear message for every kind of write.
+    if (sqlite3_stmt_readonly(stmt.get()) == 0) {
+      throw DriverError("sqlite: refusing a statement that writes to the database (loginref only reads; "
+                        "the password_query must be a SELECT)");
+    }
+    return stmt;
+  }
+
+  // SQL NULL stays distinct from ''. Like Dovecot (sqlite3_column_text into
+  // a C string), a value ends at its first NUL.
+  static Value field_value(sqlite3_stmt* stmt, int column) {
+    if (sqlite3_column_type(stmt, column) == SQLITE_NULL) {
+      return std::nullopt;
+    }
+    const unsigned char* text = sqlite3_column_text(stmt, column);
+    if (text == nullptr) {
+      throw DriverError("sqlite: out of memory reading a value");
+    }
+    return std::string(reinterpret_cast<const char*>(text));
+  }
+
+  DriverError step_error(int rc) const {
+    if (rc == SQLITE_INTERRUPT) {
+      return DriverError("sqlite: query did not finish within " + timeout_text(m_timeout) +
+                         " (the timeout); check the query or raise --timeout");
+    }
+    return make_error(m_db.get());
+  }
+
+  // Interrupts a statement that runs past the deadline (non-zero = stop).
+  static int on_progress(void* self) {
+    const SqliteDriver* driver = static_cast<const SqliteDriver*>(self);
+    return std::chrono::steady_clock::now() > driver->m_deadline ? 1 : 0;
+  }
+
+  SqliteHandle m_db;
+  std::chrono::milliseconds m_timeout;
+  std::chrono::steady_clock::time_point m_deadline{};
+};
+
+} // namespace
+
+// --- Factory -----------------------------------------------------------------
+
+std::unique_ptr<Driver> open_sqlite(const std::string& path, const DriverOptions& options) {
+  check_database_path(path);
+  return std::make_unique<SqliteDriver>(open_read_only(path), options);
+}
+
+} // namespace loginref::driver

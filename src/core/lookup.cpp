@@ -1,0 +1,186 @@
+#include "core/lookup.hpp"
+
+#include <unistd.h>
+
+#include "core/error.hpp"
+#include "core/expand.hpp"
+#include "core/password_scheme.hpp"
+#include "core/response.hpp"
+
+namespace loginref {
+
+namespace {
+
+constexpr std::string_view k_redacted_password = "********";
+
+// The auth request's variables for this login (auth-request-var-expand.c).
+AuthVars auth_vars(const LoginRequest& request, const std::string& user,
+                   std::string_view password) {
+  AuthVars vars;
+  vars.user = user;
+  vars.original_user = request.user;
+  vars.service = request.service;
+  vars.local_ip = request.local_ip;
+  vars.remote_ip = request.remote_ip;
+  vars.real_local_ip = request.local_ip;
+  vars.real_remote_ip = request.remote_ip;
+  vars.local_port = request.local_port;
+  vars.remote_port = request.remote_port;
+  vars.real_local_port = request.local_port;
+  vars.real_remote_port = request.remote_port;
+  vars.pid = std::to_string(getpid());
+  vars.password = std::string(password);
+  vars.mech = request.mech;
+  // client_create: TLS, a trusted network, or remote IP == local IP.
+  const bool local = !request.remote_ip.empty() && request.remote_ip == request.local_ip;
+  vars.secured = request.secured || local ? "secured" : "";
+  vars.hostname = request.hostname;
+  return vars;
+}
+
+PassdbInput passdb_input(const SqlConfig& config, const LoginRequest& request,
+                         const std::string& user) {
+  return PassdbInput{user, config.default_pass_scheme.value, request.remote_ip, request.remote_ip};
+}
+
+// A failure before any query: Dovecot answers USER_UNKNOWN.
+PassdbResult refused_before_query(const PassdbInput& input, const std::string& why) {
+  PassdbResult result;
+  result.user = input.user;
+  result.status = PassdbStatus::user_unknown;
+  result.failure = why;
+  result.log.push_back(why);
+  return result;
+}
+
+std::string scheme_of(std::string_view stored) {
+  const std::size_t close = stored.find('}');
+  if (stored.empty() || stored.front() != '{' || close == std::string_view::npos) {
+    return "";
+  }
+  return std::string(stored.substr(1, close - 1));
+}
+
+// passdb-sql's verify step: every outcome but a match is a mismatch in 2.3.19.
+PasswordCheckResult check_password(PassdbResult& passdb, const LoginRequest& request) {
+  PasswordCheckResult check;
+  if (passdb.status != PassdbStatus::ok) {
+    check.status = PasswordCheck::not_reached;
+    if (passdb.status == PassdbStatus::password_mismatch) {
+      check.status = PasswordCheck::mismatch; // no password stored
+      check.message = passdb.failure;
+    }
+    return check;
+  }
+  if (!passdb.password) {
+    check.status = PasswordCheck::nopassword;
+    return check;
+  }
+  check.scheme = scheme_of(*passdb.password);
+  if (!request.password) {
+    check.status = PasswordCheck::skipped;
+    return check;
+  }
+  const VerifyResult verified = verify_password(*request.password, *passdb.password, request.user);
+  if (verified.outcome == VerifyOutcome::match) {
+    check.status = PasswordCheck::match;
+    return check;
+  }
+  check.status = PasswordCheck::mismatch;
+  check.message = verified.outcome == VerifyOutcome::mismatch ? "Password mismatch" : verified.message;
+  set_password_mismatch(passdb, check.message);
+  return check;
+}
+
+// Runs the query; a database error is Dovecot's "Password query failed".
+PassdbResult run_password_query(driver::Driver& db, const std::string& sql,
+                                const PassdbInput& input, Report& report) {
+  try {
+    return read_passdb_result(db.query(sql), input);
+  } catch (const DriverError& e) {
+    // The one place a DriverError is caught: Dovecot tempfails the login,
+    // and batch runs must go on with the next user.
+    report.error = e.what();
+    return passdb_query_failed(input, e.what());
+  }
+}
+
+PassdbResult query_passdb(driver::Driver& db, const SqlConfig& config, const LoginRequest& request,
+                          Report& report) {
+  const PassdbInput input = passdb_input(config, request, report.user);
+  if (!report.username_refusal.empty()) {
+    return refused_before_query(input, report.username_refusal);
+  }
+  if (request.password && password_has_illegal_chars(*request.password)) {
+    report.password_check.status = PasswordCheck::refused;
+    return refused_before_query(input, "Attempted login with password having illegal chars");
+  }
+  const Escaper escape = [&db](std::string_view value) { return db.escape(value); };
+  const Expansion shown = expand(config.password_query.value,
+                                 auth_vars(request, report.user, k_redacted_password), escape);
+  report.query = shown.text;
+  if (shown.error) {
+    const std::string& origin = config.password_query.origin;
+    report.error = (origin.starts_with("--") ? origin : origin + ": password_query") + ": " +
+                   *shown.error + " (Dovecot fails every lookup with it: tempfail)";
+    return passdb_query_failed(input, "Failed to expand password_query=" +
+                                          config.password_query.value + ": " + *shown.error);
+  }
+  const Expansion real = expand(config.password_query.value,
+                                auth_vars(request, report.user, request.password.value_or("")),
+                                escape);
+  return run_password_query(db, real.text, input, report);
+}
+
+} // namespace
+
+std::string_view to_string(PasswordCheck check) {
+  switch (check) {
+  case PasswordCheck::match:
+    return "match";
+  case PasswordCheck::mismatch:
+    return "mismatch";
+  case PasswordCheck::skipped:
+    return "skipped";
+  case PasswordCheck::nopassword:
+    return "nopassword";
+  case PasswordCheck::not_reached:
+    return "not_reached";
+  case PasswordCheck::refused:
+    return "refused";
+  }
+  return "not_reached";
+}
+
+Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSettings& settings,
+                    const LoginRequest& request, std::time_t now) {
+  Report report;
+  report.request = request;
+  report.query_origin = config.password_query.origin;
+
+  const NormalizedUser normalized = normalize_username(settings, request);
+  // A refused name has no normalised form; Dovecot's reply then carries
+  // the name as typed.
+  report.user = normalized.refused() ? request.user : normalized.user;
+  report.username_refusal = normalized.refusal;
+
+  report.passdb = query_passdb(db, config, request, report);
+  if (report.password_check.status != PasswordCheck::refused) {
+    report.password_check = check_password(report.passdb, request);
+  }
+  finish_passdb_lookup(report.passdb);
+  report.user = report.passdb.user;
+
+  const DecisionInput input{report.passdb, request, settings, request.password.has_value()};
+  report.decision = decide(input, resolve_with_getaddrinfo);
+  report.response = response_line(
+      report.decision, ResponseContext{request.tag, request.hostname, now, settings.imap_capability});
+  report.warnings = report.decision.warnings;
+  if (report.password_check.status == PasswordCheck::skipped) {
+    report.warnings.push_back({"password_check_skipped",
+                               "no password given: the decision assumes the password is right"});
+  }
+  return report;
+}
+
+} // namespace loginref

@@ -1,0 +1,59 @@
+// One login, start to finish: normalise the user, expand password_query,
+// run it, read the passdb result, verify the password, decide, and build
+// the response line. Everything else in loginref (test today; check, audit
+// and diff later) is built on lookup_login().
+#pragma once
+
+#include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/decision.hpp"
+#include "core/driver/driver.hpp"
+#include "core/login_request.hpp"
+#include "core/passdb_result.hpp"
+#include "core/warning.hpp"
+
+namespace loginref {
+
+enum class PasswordCheck {
+  match,       // the password verified
+  mismatch,    // it did not (or the stored value could not be used)
+  skipped,     // no password was given: the decision assumes it is right
+  nopassword,  // the row sets nopassword: any password is accepted
+  not_reached, // the lookup failed before a password could be checked
+  refused,     // the password has a character Dovecot refuses (\001 \t \r \n)
+};
+
+std::string_view to_string(PasswordCheck check);
+
+struct PasswordCheckResult {
+  PasswordCheck status = PasswordCheck::not_reached;
+  std::string scheme;  // of the stored password, e.g. "SHA512-CRYPT"
+  std::string message; // Dovecot's log line for a mismatch, or ""
+};
+
+// Everything a report shows about one login.
+struct Report {
+  LoginRequest request;
+  std::string user;             // %u after normalisation and renames
+  std::string username_refusal; // why Dovecot refused the name before any query
+  std::string query;            // the expanded password_query, %w shown as ********
+  std::string query_origin;     // where password_query was set (file:line or option)
+  std::string error;            // expansion or database error behind a tempfail ("" if none)
+  PasswordCheckResult password_check;
+  PassdbResult passdb;
+  Decision decision;
+  std::string response; // the tagged line, without CRLF
+  std::vector<Warning> warnings;
+};
+
+// Runs one login against `db`. A database error during the query is not
+// thrown: like Dovecot, it becomes a tempfail outcome (report.error says
+// why). Never throws DriverError.
+Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSettings& settings,
+                    const LoginRequest& request, std::time_t now);
+
+} // namespace loginref
