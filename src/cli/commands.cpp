@@ -46,6 +46,7 @@ struct TestOptions {
   unsigned local_port = 143;
   std::string service = "imap";
   bool secured = false;
+  bool special_use = false;
   std::string hostname;
   std::string driver;
   std::string connect;
@@ -120,6 +121,7 @@ AuthSettings auth_settings(const TestOptions& options) {
   for (const std::string& setting : options.settings) {
     apply_setting(settings, setting); // throws UsageError
   }
+  settings.special_use_mailboxes = options.special_use;
   return settings;
 }
 
@@ -216,6 +218,9 @@ void add_test_options(CLI::App& command, TestOptions& options) {
   command.add_option("--service", options.service, "the service name (%s, default imap)");
   command.add_flag("--secured", options.secured, "the connection is TLS or trusted (%c)");
   command.add_option("--hostname", options.hostname, "host name in tempfail lines");
+  command.add_flag("--special-use", options.special_use,
+                   "the namespace has special_use mailboxes (Debian's stock config): the "
+                   "post-login CAPABILITY ends in SPECIAL-USE");
   command.add_option("--driver", options.driver, "override driver (sqlite, pgsql, mysql)");
   command.add_option("--connect", options.connect, "override connect");
   command.add_option("--password-query", options.password_query, "override password_query");

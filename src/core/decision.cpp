@@ -7,6 +7,7 @@
 #include <array>
 #include <charconv>
 #include <memory>
+#include <set>
 
 #include "core/ip_addr.hpp"
 
@@ -23,12 +24,20 @@ constexpr std::array<std::pair<DecisionKind, std::string_view>, 6> k_decision_na
     {DecisionKind::tempfail, "tempfail"},
 }};
 
+// client_auth_fail_codes (login-common/client-common-auth.c): the code=
+// values imap-login knows.
+const std::set<std::string, std::less<>> k_fail_codes = {
+    "authz_fail",     "temp_fail",         "user_disabled",          "pass_expired",
+    "invalid_base64", "auth_mech_invalid", "auth_mech_ssl_required", "anonymous_denied",
+};
+
 // What auth sends to imap-login: OK or FAIL, the extra fields, and a code.
 struct AuthReply {
   bool success = false;
   std::vector<PassdbField> fields;
   std::string code; // "temp_fail" or ""
   std::string rule; // why auth answered this way
+  bool crashed = false; // the auth process died on an assertion
 };
 
 // client_auth_reply, the parts imap-login looks at for IMAP.
@@ -94,7 +103,9 @@ std::optional<unsigned> parse_port(std::string_view text) {
 }
 
 // auth_request_proxy_ip_is_self: the connection's local IP or auth_proxy_self.
-bool ip_is_self(const IpAddr& ip, const DecisionInput& input) {
+// auth_settings_set_self_ips resolves each space-separated auth_proxy_self
+// entry with net_gethostbyname, so an entry may be a host name too.
+bool ip_is_self(const IpAddr& ip, const DecisionInput& input, const Resolver& resolve) {
   if (std::optional<IpAddr> local = parse_ip(input.request.local_ip); local && *local == ip) {
     return true;
   }
@@ -102,12 +113,37 @@ bool ip_is_self(const IpAddr& ip, const DecisionInput& input) {
   std::size_t pos = 0;
   while (pos < self_list.size()) {
     const std::size_t end = std::min(self_list.find(' ', pos), self_list.size());
-    if (std::optional<IpAddr> self = parse_ip(self_list.substr(pos, end - pos)); self && *self == ip) {
-      return true;
-    }
+    const std::string entry = self_list.substr(pos, end - pos);
     pos = end + 1;
+    if (entry.empty()) {
+      continue;
+    }
+    if (std::optional<IpAddr> self = parse_ip(entry)) {
+      if (*self == ip) {
+        return true;
+      }
+      continue;
+    }
+    if (std::optional<std::vector<std::string>> addresses = resolve(entry)) {
+      for (const std::string& address : *addresses) {
+        if (std::optional<IpAddr> self = parse_ip(address); self && *self == ip) {
+          return true;
+        }
+      }
+    }
   }
   return false;
+}
+
+// auth_request_proxy_is_self: str_uint_equals(port, local_port), so the port
+// is compared as a number ("0143" is 143) and a non-number never matches.
+bool port_is_local(const std::string& port, unsigned local_port) {
+  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  unsigned long long value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  return ec == std::errc() && end == port.data() + port.size() && value == local_port;
 }
 
 // auth_request_proxy_finish_ip.
@@ -118,7 +154,7 @@ void finish_proxy_ip(std::vector<PassdbField>& fields, bool host_is_self, const 
   }
   const std::string* port = find_field(fields, "port");
   // auth_request_proxy_is_self compares the port only; destuser is ignored.
-  const bool port_differs = port && *port != std::to_string(input.request.local_port);
+  const bool port_differs = port && !port_is_local(*port, input.request.local_port);
   if (!host_is_self || port_differs) {
     remove_field(fields, "proxy_maybe");
     add_field(fields, "proxy", "");
@@ -135,6 +171,63 @@ void finish_proxy_ip(std::vector<PassdbField>& fields, bool host_is_self, const 
     add_field(fields, "proxy", "");
     rule += ", but proxy_always adds proxy back";
   }
+}
+
+// auth_request_proxy_finish for a reply with proxy or proxy_maybe. Returns
+// false when it turned the reply into a failure.
+bool finish_proxy(AuthReply& reply, const DecisionInput& input, const Resolver& resolve) {
+  bool host_is_self = false;
+  const std::string* host = find_field(reply.fields, "host");
+  if (!host) {
+    // For director: only the local address (net_ip2addr) and port are
+    // added; nothing is "self".
+    if (std::optional<IpAddr> local = parse_ip(input.request.local_ip)) {
+      add_field(reply.fields, "lip", to_string(*local));
+    }
+    if (input.request.local_port != 0) {
+      add_field(reply.fields, "lport", std::to_string(input.request.local_port));
+    }
+  } else if (std::optional<IpAddr> ip = parse_ip(*host)) {
+    host_is_self = ip_is_self(*ip, input, resolve);
+  } else if (const std::string* hostip = find_field(reply.fields, "hostip")) {
+    std::optional<IpAddr> parsed = parse_ip(*hostip);
+    if (!parsed) {
+      // Fails the request without removing the proxy fields.
+      reply.success = false;
+      reply.rule = "Invalid hostip in passdb: " + *hostip;
+      remove_field(reply.fields, "nologin");
+      return false;
+    }
+    host_is_self = ip_is_self(*parsed, input, resolve);
+  } else {
+    const std::string name = *host;
+    if (name.empty()) {
+      // 2.3.19 asks its DNS client to look up "", which fails an assertion
+      // (dns_client_lookup_common) and kills auth: observed live, the
+      // client then gets an immediate authentication failure.
+      reply.success = false;
+      reply.crashed = true;
+      reply.rule = "proxy with an empty host: the auth process panics";
+      reply.fields.clear();
+      return false;
+    }
+    std::optional<std::vector<std::string>> addresses = resolve(name);
+    if (!addresses || addresses->empty()) {
+      reply.success = false;
+      reply.code = "temp_fail";
+      reply.rule = "DNS lookup for " + name + " failed";
+      remove_proxy_fields(reply.fields);
+      remove_field(reply.fields, "nologin");
+      return false;
+    }
+    add_field(reply.fields, "hostip", addresses->front());
+    for (const std::string& address : *addresses) {
+      std::optional<IpAddr> ip = parse_ip(address);
+      host_is_self = host_is_self || (ip && ip_is_self(*ip, input, resolve));
+    }
+  }
+  finish_proxy_ip(reply.fields, host_is_self, input, reply.rule);
+  return true;
 }
 
 // The auth process: the passdb's result, proxy/proxy_maybe resolution, and
@@ -156,50 +249,13 @@ AuthReply auth_reply(const DecisionInput& input, const Resolver& resolve) {
   }
   reply.success = true;
   reply.rule = "passdb ok";
-  if (!has_field(reply.fields, "proxy") && !has_field(reply.fields, "proxy_maybe")) {
-    return reply;
-  }
-  bool host_is_self = false;
-  const std::string* host = find_field(reply.fields, "host");
-  if (!host) {
-    // For director: only the local address is added; nothing is "self".
-    if (!input.request.local_ip.empty()) {
-      add_field(reply.fields, "lip", input.request.local_ip);
-    }
-    if (input.request.local_port != 0) {
-      add_field(reply.fields, "lport", std::to_string(input.request.local_port));
-    }
-  } else if (std::optional<IpAddr> ip = parse_ip(*host)) {
-    host_is_self = ip_is_self(*ip, input);
-  } else if (const std::string* hostip = find_field(reply.fields, "hostip")) {
-    std::optional<IpAddr> parsed = parse_ip(*hostip);
-    if (!parsed) {
-      // Fails the request without removing the proxy fields.
-      reply.success = false;
-      reply.rule = "Invalid hostip in passdb: " + *hostip;
-      remove_field(reply.fields, "nologin");
+  if (has_field(reply.fields, "proxy") || has_field(reply.fields, "proxy_maybe")) {
+    if (!finish_proxy(reply, input, resolve)) {
       return reply;
     }
-    host_is_self = ip_is_self(*parsed, input);
-  } else {
-    const std::string name = *host;
-    std::optional<std::vector<std::string>> addresses = resolve(name);
-    if (!addresses || addresses->empty()) {
-      reply.success = false;
-      reply.code = "temp_fail";
-      reply.rule = "DNS lookup for " + name + " failed";
-      remove_proxy_fields(reply.fields);
-      remove_field(reply.fields, "nologin");
-      return reply;
-    }
-    add_field(reply.fields, "hostip", addresses->front());
-    for (const std::string& address : *addresses) {
-      std::optional<IpAddr> ip = parse_ip(address);
-      host_is_self = host_is_self || (ip && ip_is_self(*ip, input));
-    }
   }
-  finish_proxy_ip(reply.fields, host_is_self, input, reply.rule);
-  // auth_fields_booleanize: nologin=x and proxy=x are sent as bare keys.
+  // auth_request_handler_reply_success_finish: auth_fields_booleanize, so
+  // nologin=x and proxy=x are sent as bare keys on every OK reply.
   for (PassdbField& field : reply.fields) {
     if (field.name == "nologin" || field.name == "proxy") {
       field.value.clear();
@@ -208,13 +264,24 @@ AuthReply auth_reply(const DecisionInput& input, const Resolver& resolve) {
   return reply;
 }
 
-// client_auth_parse_args (login-common, 2.3.19).
-LoginReply parse_login_args(const std::vector<PassdbField>& fields) {
+// client_auth_parse_args (login-common, 2.3.19). `code` is the code= auth
+// puts before the extra fields of a FAIL line
+// (auth_request_handler_reply_failure_finish), so it is seen first.
+LoginReply parse_login_args(const std::vector<PassdbField>& fields, const std::string& code) {
   LoginReply reply;
+  // reply_r->fail_code: a code= is looked up only while no fail code is
+  // set yet, and nologin sets LOGIN_DISABLED whatever came before.
+  bool fail_code_set = false;
+  if (!code.empty()) {
+    fail_code_set = true;
+    reply.temp_fail_code = code == "temp_fail";
+  }
   for (const PassdbField& field : fields) {
     const std::string& key = field.name;
     if (key == "nologin") {
       reply.nologin = true;
+      fail_code_set = true;
+      reply.temp_fail_code = false;
     } else if (key == "proxy") {
       reply.proxy = true;
     } else if (key == "reason") {
@@ -241,7 +308,9 @@ LoginReply parse_login_args(const std::vector<PassdbField>& fields) {
     } else if (key == "starttls") {
       reply.ssl = true;
       reply.starttls = true;
-    } else if (key == "code") {
+    } else if (key == "code" && !fail_code_set) {
+      // client_auth_fail_code_lookup; an unknown name leaves it unset.
+      fail_code_set = k_fail_codes.contains(field.value);
       reply.temp_fail_code = field.value == "temp_fail";
     }
   }
@@ -274,10 +343,10 @@ std::optional<std::string> proxy_start_problem(const LoginReply& reply, const st
   if (reply.proxy_mech) {
     std::string mech = *reply.proxy_mech;
     std::transform(mech.begin(), mech.end(), mech.begin(), ::toupper);
-    // The SASL client mechanisms imap-login 2.3.19 has (lib-sasl).
+    // dsasl_client_mech_find (strcasecmp) over what dsasl_clients_init
+    // registers in 2.3.19's lib-sasl: no ANONYMOUS and no SCRAM client.
     if (mech != "PLAIN" && mech != "LOGIN" && mech != "EXTERNAL" && mech != "OAUTHBEARER" &&
-        mech != "XOAUTH2" && mech != "ANONYMOUS" && mech != "SCRAM-SHA-1" &&
-        mech != "SCRAM-SHA-256") {
+        mech != "XOAUTH2") {
       return "Unsupported SASL mechanism " + *reply.proxy_mech;
     }
   }
@@ -300,9 +369,19 @@ Referral make_referral(const LoginReply& reply, const std::string& destuser,
 
 // client_auth_handle_reply and the paths around it in sasl_callback.
 void login_decision(const AuthReply& auth, const DecisionInput& input, Decision& decision) {
-  const LoginReply reply = parse_login_args(auth.fields);
+  const LoginReply reply = parse_login_args(auth.fields, auth.code);
   const std::string destuser = reply.destuser ? *reply.destuser : input.passdb.user;
 
+  if (auth.crashed) {
+    decision.kind = DecisionKind::reject;
+    decision.result = LoginResult::auth_failed;
+    decision.reason = "Authentication failed.";
+    decision.rule = auth.rule;
+    decision.warnings.push_back(
+        {"auth_crash", "Dovecot 2.3.19's auth process panics on this row (" + auth.rule +
+                           "); every login it serves at that moment fails"});
+    return;
+  }
   if (auth.success && !reply.nologin && !reply.proxy) {
     // authenticate_callback hands such a reply to the imap process without
     // looking at any other field: host and reason are ignored.
@@ -340,6 +419,13 @@ void login_decision(const AuthReply& auth, const DecisionInput& input, Decision&
       decision.result = LoginResult::proxy_failed;
       decision.reason = "Account is temporarily unavailable.";
       decision.rule = "proxy cannot start: " + *problem;
+      if (*problem == "host not given" || *problem == "Proxying loops to itself") {
+        // Observed live with 2.3.19.1: the line is sent, then imap-login
+        // dies with signal 11.
+        decision.warnings.push_back(
+            {"imap_login_crash", "Dovecot 2.3.19's imap-login sends this line and then crashes "
+                                 "(signal 11): " + *problem});
+      }
       return;
     }
     decision.kind = DecisionKind::proxy;

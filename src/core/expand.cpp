@@ -30,9 +30,7 @@ namespace {
 // 0 unknown variable, -1 error. A template's result is its worst field.
 enum class Status : int { error = -1, unknown = 0, ok = 1 };
 
-Status worst(Status a, Status b) {
-  return static_cast<int>(a) < static_cast<int>(b) ? a : b;
-}
+Status worst(Status a, Status b) { return static_cast<int>(a) < static_cast<int>(b) ? a : b; }
 
 // loginref's own limits, not Dovecot's. Dovecot would happily pad to two
 // gigabytes, hash four billion rounds or recurse until the stack ends; a
@@ -42,9 +40,7 @@ constexpr std::int64_t k_max_padding = 65536;
 constexpr unsigned k_max_rounds = 100000;
 
 // Dovecot works on C strings: whatever follows a NUL is invisible to it.
-std::string_view c_string(std::string_view text) {
-  return text.substr(0, text.find('\0'));
-}
+std::string_view c_string(std::string_view text) { return text.substr(0, text.find('\0')); }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -53,9 +49,9 @@ char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - '
 char ascii_upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(),
-                    [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return ascii_lower(x) == ascii_lower(y);
+         });
 }
 
 std::string to_hex(std::string_view bytes) {
@@ -364,9 +360,7 @@ std::string modifier_new_hash(std::string_view value, FieldFormat& format) {
   return pad_to_offset(hex_number(number & 0xffffffffU), format);
 }
 
-std::string modifier_md5(std::string_view value, FieldFormat&) {
-  return to_hex(md5_bytes(value));
-}
+std::string modifier_md5(std::string_view value, FieldFormat&) { return to_hex(md5_bytes(value)); }
 
 std::string modifier_ldap_dn(std::string_view value, FieldFormat&) {
   std::string out;
@@ -513,7 +507,8 @@ std::size_t find_closing_brace(std::string_view text, std::size_t open) {
 // never truncates).
 void append_with_format(std::string& dest, std::string_view value, FieldFormat& format) {
   if (format.offset < 0) {
-    const std::uint64_t from_end = static_cast<std::uint64_t>(-static_cast<std::int64_t>(format.offset));
+    const std::uint64_t from_end =
+        static_cast<std::uint64_t>(-static_cast<std::int64_t>(format.offset));
     if (value.size() > from_end) {
       value.remove_prefix(value.size() - from_end);
     }
@@ -614,7 +609,8 @@ std::optional<bool> compare_numbers(std::int64_t a, std::string_view op, std::in
 }
 
 // strcmp order (std::string compares bytes as unsigned char, like strcmp).
-std::optional<bool> compare_strings(const std::string& a, std::string_view op, const std::string& b) {
+std::optional<bool> compare_strings(const std::string& a, std::string_view op,
+                                    const std::string& b) {
   const int order = a.compare(b);
   if (op == "eq") {
     return order == 0;
@@ -645,7 +641,8 @@ std::optional<bool> compare_strings(const std::string& a, std::string_view op, c
 
 // var_expand_if_comp.
 Comparison compare(const std::string& lhs, const std::string& op, const std::string& rhs) {
-  const bool numeric = op == "==" || op == "<" || op == "<=" || op == ">" || op == ">=" || op == "!=";
+  const bool numeric =
+      op == "==" || op == "<" || op == "<=" || op == ">" || op == ">=" || op == "!=";
   if (numeric) {
     const std::optional<std::int64_t> a = parse_signed(lhs);
     if (!a) {
@@ -721,9 +718,7 @@ struct TableEntry {
   std::string value;
 };
 
-std::string_view before_at(std::string_view name) {
-  return name.substr(0, name.find('@'));
-}
+std::string_view before_at(std::string_view name) { return name.substr(0, name.find('@')); }
 
 // i_strchr_to_next(name, '@'): what follows the first '@', or nothing.
 std::optional<std::string_view> after_first_at(std::string_view name) {
@@ -755,7 +750,8 @@ public:
   }
   // Dovecot leaves a NULL (printed as "") where the value is absent and
   // escapes only present values.
-  void add_escaped_optional(char key, std::string_view name, std::optional<std::string_view> value) {
+  void add_escaped_optional(char key, std::string_view name,
+                            std::optional<std::string_view> value) {
     add(key, name, value ? m_escape(c_string(*value)) : std::string());
   }
   // <prefix>user, <prefix>username and <prefix>domain (e.g. orig_user,
@@ -810,7 +806,8 @@ std::vector<TableEntry> build_table(const AuthVars& vars, const Escaper& escape)
   table.add('\0', "real_rport", std::to_string(vars.real_remote_port));
   const std::optional<std::string_view> domain = after_first_at(user);
   table.add_escaped_optional('\0', "domain_first",
-                             domain ? std::optional<std::string_view>(before_at(*domain)) : std::nullopt);
+                             domain ? std::optional<std::string_view>(before_at(*domain))
+                                    : std::nullopt);
   table.add_escaped_optional('\0', "domain_last", after_last_at(user));
   table.add_escaped('\0', "master_user", vars.master_user);
   table.add('\0', "session_pid", ""); // no session process during login
@@ -853,17 +850,20 @@ public:
 
 private:
   Status expand_template(std::string& dest, std::string_view tmpl);
-  std::size_t expand_field(std::string& dest, std::string_view tmpl, std::size_t pos, Status& result);
+  std::size_t expand_field(std::string& dest, std::string_view tmpl, std::size_t pos,
+                           Status& result);
   Status expand_short(char key, std::string& value);
   Status expand_long(std::string_view key, std::string& value);
   Status expand_extension(std::string_view key, std::string_view data, std::string& value);
   Status expand_function(std::string_view key, std::string_view data, std::string& value);
   Status expand_hash(std::string_view key, std::string_view field, std::string& value);
-  Status parse_hash_options(std::string_view arguments, const HashMethod& method, HashOptions& options);
+  Status parse_hash_options(std::string_view arguments, const HashMethod& method,
+                            HashOptions& options);
   Status compute_hash(bool pkcs5, const HashMethod& method, const std::string& input,
                       const HashOptions& options, std::string& raw);
   Status expand_if(std::string_view key, std::string_view field, std::string& value);
-  std::string field_value(const std::map<std::string, std::string>& fields, std::string_view data) const;
+  std::string field_value(const std::map<std::string, std::string>& fields,
+                          std::string_view data) const;
   Status fail(Status status, std::string message);
   void set_error(std::string message);
 
@@ -960,7 +960,8 @@ std::size_t Expander::expand_field(std::string& dest, std::string_view tmpl, std
   }
   append_with_format(dest, value, format);
   if (format.over_limit) {
-    result = worst(result, fail(Status::error, "zero padding beyond 65536 characters (loginref's limit)"));
+    result = worst(result,
+                   fail(Status::error, "zero padding beyond 65536 characters (loginref's limit)"));
   }
   return pos;
 }
@@ -1124,7 +1125,8 @@ Status Expander::parse_hash_options(std::string_view arguments, const HashMethod
       if (name == "rounds") {
         const std::optional<std::uint64_t> rounds = parse_unsigned(value);
         if (!rounds || *rounds > std::numeric_limits<unsigned>::max()) {
-          return fail(Status::error, "Cannot parse hash arguments:'" + value + "' is not number for rounds");
+          return fail(Status::error,
+                      "Cannot parse hash arguments:'" + value + "' is not number for rounds");
         }
         if (*rounds < 1) {
           return fail(Status::error, "Cannot parse hash arguments:rounds must be at least 1");
@@ -1139,7 +1141,8 @@ Status Expander::parse_hash_options(std::string_view arguments, const HashMethod
           return fail(Status::error,
                       "Cannot parse hash arguments:'" + value + "' is not number for truncbits");
         }
-        options.truncate_bits = static_cast<unsigned>(std::min<std::uint64_t>(*bits, method.digest_size * 8));
+        options.truncate_bits =
+            static_cast<unsigned>(std::min<std::uint64_t>(*bits, method.digest_size * 8));
       } else if (name == "salt") {
         options.salt.clear();
         if (expand_template(options.salt, value) == Status::error) {
@@ -1154,7 +1157,8 @@ Status Expander::parse_hash_options(std::string_view arguments, const HashMethod
         } else if (value == "base64") {
           options.format = HashOptions::Format::base64;
         } else {
-          return fail(Status::error, "Cannot parse hash arguments:'" + value + "' is not supported format");
+          return fail(Status::error,
+                      "Cannot parse hash arguments:'" + value + "' is not supported format");
         }
       }
     }
@@ -1188,8 +1192,9 @@ Status Expander::compute_hash(bool pkcs5, const HashMethod& method, const std::s
   for (unsigned round = 0; round < options.rounds; ++round) {
     std::optional<std::string> digest = hash_once(method, options.salt + raw);
     if (!digest) {
-      return fail(Status::error, "Cannot hash: " + std::string(method.name) +
-                                     " is not available (OpenSSL's legacy provider could not be loaded)");
+      return fail(Status::error,
+                  "Cannot hash: " + std::string(method.name) +
+                      " is not available (OpenSSL's legacy provider could not be loaded)");
     }
     raw = std::move(*digest);
   }
@@ -1205,7 +1210,8 @@ Status Expander::expand_if(std::string_view key, std::string_view field, std::st
   if (semicolon == std::string::npos) {
     return fail(Status::error, "if: missing parameter(s)");
   }
-  std::vector<std::string> parameters = split_if_parameters(std::string_view(input).substr(semicolon + 1));
+  std::vector<std::string> parameters =
+      split_if_parameters(std::string_view(input).substr(semicolon + 1));
   if (parameters.size() == 4) {
     parameters.emplace_back();
   } else if (parameters.size() != 5) {

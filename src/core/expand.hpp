@@ -9,9 +9,13 @@
 // table is built, *before* modifiers run (so %Lu lowercases the escaped
 // string and %Mu hashes it).
 //
-// Expansion never throws. An unknown variable does what Dovecot does: the
-// text still expands (with Dovecot's UNSUPPORTED_VARIABLE_x placeholder) and
-// `error` says why; auth then fails the lookup with a tempfail.
+// Expansion never throws (unless `escape` does) and accepts any input. An
+// unknown variable does what Dovecot does: the text still expands (with
+// Dovecot's UNSUPPORTED_VARIABLE_x placeholder) and `error` says why; auth
+// then fails the lookup with a tempfail. Beyond Dovecot, loginref refuses
+// (as an error) zero padding over 65536 characters, hash rounds over
+// 100000 and nesting deeper than 64 levels, so hostile templates stay
+// cheap.
 #pragma once
 
 #include <functional>
@@ -26,26 +30,26 @@ namespace loginref {
 // sees them. Empty strings are "unknown" (Dovecot prints them as "").
 struct AuthVars {
   std::string user;          // %u: the normalised user (or the one renamed by a column)
-  std::string original_user; // %{orig_user}: as the client typed it
+  std::string original_user; // %{orig_user}: as the client typed it ("" = same as user)
   std::string service = "imap";
-  std::string local_ip;   // %l
-  std::string remote_ip;  // %r
-  std::string pid;        // %p: the login process's PID
-  std::string password;   // %w: plaintext from the client ("" if none)
+  std::string local_ip;  // %l
+  std::string remote_ip; // %r
+  std::string pid;       // %p: the login process's PID
+  std::string password;  // %w: plaintext from the client ("" if none)
   std::string mech = "PLAIN";
-  std::string secured;    // %c: "", "secured" or "TLS"
+  std::string secured;      // %c: "", "secured" or "TLS"
   unsigned local_port = 0;  // %a
   unsigned remote_port = 0; // %b
-  std::string cert;       // %k: "valid" or ""
-  std::string session;    // %{session}
+  std::string cert;         // %k: "valid" or ""
+  std::string session;      // %{session}
   std::string real_local_ip, real_remote_ip;
   unsigned real_local_port = 0, real_remote_port = 0;
   std::string master_user;
   std::string login_user;
-  std::string local_name; // TLS SNI
-  std::string client_id;  // IMAP ID
-  std::string hostname;   // %{hostname}
-  unsigned passdb_id = 1; // %!
+  std::string local_name;                           // TLS SNI
+  std::string client_id;                            // IMAP ID
+  std::string hostname;                             // %{hostname}
+  unsigned passdb_id = 1;                           // %!
   std::map<std::string, std::string> passdb_fields; // %{passdb:name}
   std::map<std::string, std::string> userdb_fields; // %{userdb:name}
 };
@@ -57,7 +61,11 @@ using Escaper = std::function<std::string(std::string_view)>;
 // <= 0 in Dovecot; the text is then what Dovecot would have produced).
 struct Expansion {
   std::string text;
-  std::optional<std::string> error; // e.g. "Unknown variable '%{usr}'"
+  // Set exactly when Dovecot's return value would be <= 0. Dovecot's own
+  // text where it has one: "Unknown variable '%x'", "Unknown variable
+  // '%usr'" (for %{usr}: Dovecot drops the braces), "if: ...",
+  // "Cannot parse hash arguments:...".
+  std::optional<std::string> error;
 };
 
 // Expands `tmpl` against `vars`. Values that Dovecot escapes are passed

@@ -8,7 +8,69 @@
 
 namespace loginref {
 
+namespace {
+
+// str_parse_uint: decimal digits (at least one), no sign, no overflow.
+// Returns the number and moves `text` past the digits.
+std::optional<unsigned> parse_uint_prefix(std::string_view& text) {
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || text.empty() || text.front() < '0' || text.front() > '9') {
+    return std::nullopt;
+  }
+  text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+  return value;
+}
+
+// net_addr2ip_inet4_fast: a single decimal number or exactly four decimal
+// parts. It runs before inet_aton, so these forms are always decimal:
+// "010.0.0.1" is 10.0.0.1 (inet_aton would read octal 8.0.0.1) and
+// "1.2.3.08" is valid.
+std::optional<IpAddr> parse_ipv4_fast(std::string_view text) {
+  std::optional<unsigned> num = parse_uint_prefix(text);
+  if (!num) {
+    return std::nullopt;
+  }
+  IpAddr ip;
+  if (text.empty()) {
+    const std::uint32_t value = *num;
+    ip.bytes[0] = static_cast<std::uint8_t>(value >> 24);
+    ip.bytes[1] = static_cast<std::uint8_t>(value >> 16);
+    ip.bytes[2] = static_cast<std::uint8_t>(value >> 8);
+    ip.bytes[3] = static_cast<std::uint8_t>(value);
+    return ip;
+  }
+  for (std::size_t i = 0;; ++i) {
+    if (*num >= 256) {
+      return std::nullopt;
+    }
+    ip.bytes[i] = static_cast<std::uint8_t>(*num);
+    if (i == 3) {
+      break;
+    }
+    if (text.empty() || text.front() != '.') {
+      return std::nullopt;
+    }
+    text.remove_prefix(1);
+    num = parse_uint_prefix(text);
+    if (!num) {
+      return std::nullopt;
+    }
+  }
+  if (!text.empty()) {
+    return std::nullopt;
+  }
+  return ip;
+}
+
+} // namespace
+
 std::optional<IpAddr> parse_ip(std::string_view text) {
+  // net_addr2ip stops at a NUL like any C string.
+  text = text.substr(0, text.find('\0'));
+  if (std::optional<IpAddr> fast = parse_ipv4_fast(text)) {
+    return fast;
+  }
   std::string address(text);
   IpAddr ip;
   if (address.find(':') != std::string::npos) {

@@ -53,7 +53,8 @@ std::string unknown_setting_hint(std::string_view name) {
 std::array<unsigned char, 256> translation_map(std::string_view translation) {
   std::array<unsigned char, 256> map{};
   for (std::size_t i = 0; i + 1 < translation.size(); i += 2) {
-    map[static_cast<unsigned char>(translation[i])] = static_cast<unsigned char>(translation[i + 1]);
+    map[static_cast<unsigned char>(translation[i])] =
+        static_cast<unsigned char>(translation[i + 1]);
   }
   return map;
 }
@@ -66,7 +67,7 @@ int utf8_char_length(std::string_view text, std::size_t max_len) {
   if (first < 0x80) {
     return 1;
   }
-  const std::size_t length = first < 0xc2 ? 1
+  const std::size_t length = first < 0xc2   ? 1
                              : first < 0xe0 ? 2
                              : first < 0xf0 ? 3
                              : first < 0xf8 ? 4
@@ -76,7 +77,8 @@ int utf8_char_length(std::string_view text, std::size_t max_len) {
   if (length == 1) {
     return -1;
   }
-  static constexpr std::array<std::uint32_t, 7> k_lowest = {0, 0, 0x80, 0x800, 0x10000, 0x200000, 0x4000000};
+  static constexpr std::array<std::uint32_t, 7> k_lowest = {0,       0,        0x80,     0x800,
+                                                            0x10000, 0x200000, 0x4000000};
   const bool complete = length <= max_len;
   std::uint32_t code = first & (0x7fU >> length);
   for (std::size_t i = 1; i < (complete ? length : max_len); ++i) {
@@ -144,7 +146,8 @@ std::string hex_byte(unsigned char c) {
 // The message shows the name as the client sent it, through str_sanitize.
 std::string translate_and_check(std::string& user, const AuthSettings& settings,
                                 std::string_view typed) {
-  const std::array<unsigned char, 256> translation = translation_map(settings.auth_username_translation);
+  const std::array<unsigned char, 256> translation =
+      translation_map(settings.auth_username_translation);
   const std::string_view allowed = settings.auth_username_chars;
   for (char& c : user) {
     const unsigned char translated = translation[static_cast<unsigned char>(c)];

@@ -21,6 +21,10 @@ struct AuthSettings {
   std::string auth_proxy_self; // space-separated IPs that count as "this server"
   // Post-login CAPABILITY; "" = Dovecot's default list, "+X Y" appends.
   std::string imap_capability;
+  // Not a single setting: whether the user's namespace defines special_use
+  // mailboxes (Debian's stock 15-mailboxes.conf does), which makes imap add
+  // SPECIAL-USE. Set by --special-use.
+  bool special_use_mailboxes = false;
 };
 
 // Sets one `NAME=VALUE` (as given to -o; the value may be empty and may
@@ -39,13 +43,13 @@ struct LoginRequest {
   std::optional<std::string> password; // nullopt: check skipped
   std::string mech = "PLAIN";          // the LOGIN command is SASL PLAIN
   std::string service = "imap";
-  std::string remote_ip;               // "" = unknown
-  std::string local_ip;                // "" = unknown
+  std::string remote_ip; // "" = unknown
+  std::string local_ip;  // "" = unknown
   unsigned remote_port = 0;
   unsigned local_port = 143;
-  bool secured = false;                // TLS, trusted network or remote == local
+  bool secured = false; // TLS, trusted network or remote == local
   std::string tag = "a1";
-  std::string hostname;                // for the tempfail line and %{hostname}
+  std::string hostname; // for the tempfail line and %{hostname}
 };
 
 // The username after auth_request_fix_username, or Dovecot's reason to
@@ -55,8 +59,8 @@ struct NormalizedUser {
   std::string user;    // %u: realm added, translated, auth_username_format applied
                        // ("" when refused)
   std::string refusal; // non-empty: Dovecot's log message, e.g.
-                       // "Username character disallowed by auth_username_chars: 0x27 (username: o'hara)"
-                       // or "Empty username"
+                       // "Username character disallowed by auth_username_chars: 0x27 (username:
+                       // o'hara)" or "Empty username"
   // Set when auth_username_format did not expand cleanly, e.g.
   // "Failed to expand username_format=%{usr}: Unknown variable '%usr'".
   // Dovecot 2.3.19 computes this message and then discards it: the login

@@ -39,8 +39,9 @@ AuthVars auth_vars(const LoginRequest& request, const std::string& user,
 }
 
 PassdbInput passdb_input(const SqlConfig& config, const LoginRequest& request,
-                         const std::string& user) {
-  return PassdbInput{user, config.default_pass_scheme.value, request.remote_ip, request.remote_ip};
+                         const std::string& user, std::time_t now) {
+  return PassdbInput{user, config.default_pass_scheme.value, request.remote_ip, request.remote_ip,
+                     now};
 }
 
 // A failure before any query: Dovecot answers USER_UNKNOWN.
@@ -72,7 +73,9 @@ PasswordCheckResult check_password(PassdbResult& passdb, const LoginRequest& req
     }
     return check;
   }
-  if (!passdb.password) {
+  // auth_request_password_verify accepts any password while the nopassword
+  // field exists, even when a later password column stored one.
+  if (!passdb.password || passdb.has("nopassword")) {
     check.status = PasswordCheck::nopassword;
     return check;
   }
@@ -106,8 +109,8 @@ PassdbResult run_password_query(driver::Driver& db, const std::string& sql,
 }
 
 PassdbResult query_passdb(driver::Driver& db, const SqlConfig& config, const LoginRequest& request,
-                          Report& report) {
-  const PassdbInput input = passdb_input(config, request, report.user);
+                          std::time_t now, Report& report) {
+  const PassdbInput input = passdb_input(config, request, report.user, now);
   if (!report.username_refusal.empty()) {
     return refused_before_query(input, report.username_refusal);
   }
@@ -164,7 +167,7 @@ Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSetti
   report.user = normalized.refused() ? request.user : normalized.user;
   report.username_refusal = normalized.refusal;
 
-  report.passdb = query_passdb(db, config, request, report);
+  report.passdb = query_passdb(db, config, request, now, report);
   if (report.password_check.status != PasswordCheck::refused) {
     report.password_check = check_password(report.passdb, request);
   }
@@ -174,8 +177,13 @@ Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSetti
   const DecisionInput input{report.passdb, request, settings, request.password.has_value()};
   report.decision = decide(input, resolve_with_getaddrinfo);
   report.response = response_line(
-      report.decision, ResponseContext{request.tag, request.hostname, now, settings.imap_capability});
+      report.decision, ResponseContext{request.tag, request.hostname, now, settings.imap_capability,
+                                       settings.special_use_mailboxes});
   report.warnings = report.decision.warnings;
+  if (!normalized.format_error.empty()) {
+    // Dovecot logs this and goes on with the partly expanded name.
+    report.warnings.push_back({"username_format_failed", normalized.format_error});
+  }
   if (report.password_check.status == PasswordCheck::skipped) {
     report.warnings.push_back({"password_check_skipped",
                                "no password given: the decision assumes the password is right"});

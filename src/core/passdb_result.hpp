@@ -37,15 +37,18 @@ struct PassdbField {
   bool hidden = false; // handled by auth itself, never sent to imap-login
 };
 
+// Every member has an initializer, so one-liners such as
+// PassdbResult{.status = PassdbStatus::ok, .fields = {...}} build without
+// GCC 12's -Wmissing-field-initializers.
 struct PassdbResult {
   PassdbStatus status = PassdbStatus::internal_failure;
-  std::string user;                    // %u, possibly renamed by a user/username/domain column
-  std::optional<std::string> password; // "{SCHEME}data"; nullopt when none is stored
-  std::vector<PassdbField> fields;     // in insertion order (a re-set field keeps its place)
-  std::vector<PassdbField> rolled_back; // fields the failing passdb had set (for "why")
-  bool failed = false;                 // request->failed: allow_nets, fail, bad delay_until, empty user
-  std::vector<std::string> log;        // what Dovecot would log for this lookup, in order
-  std::string failure;                 // why status != ok, in Dovecot's words
+  std::string user{};                     // %u, possibly renamed by a user/username/domain column
+  std::optional<std::string> password{};  // "{SCHEME}data"; nullopt when none is stored
+  std::vector<PassdbField> fields{};      // in insertion order (a re-set field keeps its place)
+  std::vector<PassdbField> rolled_back{}; // fields the failing passdb had set (for "why")
+  bool failed = false;            // request->failed: allow_nets, fail, bad delay_until, empty user
+  std::vector<std::string> log{}; // what Dovecot would log for this lookup, in order
+  std::string failure{};          // why status != ok, in Dovecot's words
 
   // The field's value ("" for an empty one), or nullptr when it is not set.
   const std::string* find(std::string_view name) const;
@@ -54,13 +57,13 @@ struct PassdbResult {
 
 // Facts about the request that the columns are judged against.
 struct PassdbInput {
-  std::string user;                // the normalised user (%u)
-  std::string default_pass_scheme; // from dovecot-sql.conf.ext
-  std::string remote_ip;           // for allow_nets ("" = unknown)
-  std::string real_remote_ip;      // for allow_real_nets
+  std::string user{};                // the normalised user (%u)
+  std::string default_pass_scheme{}; // from dovecot-sql.conf.ext
+  std::string remote_ip{};           // for allow_nets ("" = unknown)
+  std::string real_remote_ip{};      // for allow_real_nets
   // The lookup's time, for delay_until's 5-minute limit; nullopt: that
   // limit is not checked.
-  std::optional<std::time_t> now;
+  std::optional<std::time_t> now{};
 };
 
 // Steps 1-4 of sql_query_callback after a successful query: zero rows,

@@ -14,8 +14,8 @@ constexpr std::string_view k_builtin_capability =
     "WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW "
     "STATUS=SIZE SAVEDATE";
 
-// What imap's client_create adds with Debian 12's stock settings.
-constexpr std::string_view k_added_capability = " LITERAL+ NOTIFY SPECIAL-USE";
+// What imap's client_create adds with default settings (checked live).
+constexpr std::string_view k_added_capability = " LITERAL+ NOTIFY";
 
 // client_send_reply_code: "<tag> <OK|NO> [<code>] <text>".
 std::string with_code(const ResponseContext& context, std::string_view status,
@@ -25,22 +25,26 @@ std::string with_code(const ResponseContext& context, std::string_view status,
 }
 
 std::string logged_in(const ResponseContext& context, std::string_view text) {
-  return with_code(context, "OK", "CAPABILITY " + post_login_capability(context.imap_capability),
+  return with_code(context, "OK", "CAPABILITY " + post_login_capability(context.imap_capability, context.special_use),
                    text);
 }
 
 } // namespace
 
-std::string post_login_capability(std::string_view setting) {
-  if (setting.empty()) {
-    return std::string(k_builtin_capability) + std::string(k_added_capability);
-  }
-  if (setting.front() != '+') {
+std::string post_login_capability(std::string_view setting, bool special_use) {
+  if (!setting.empty() && setting.front() != '+') {
     // An explicit list is sent as it is: client_add_capability adds nothing.
     return std::string(setting);
   }
-  return std::string(k_builtin_capability) + " " + std::string(setting.substr(1)) +
-         std::string(k_added_capability);
+  std::string list(k_builtin_capability);
+  if (!setting.empty()) {
+    list += " " + std::string(setting.substr(1));
+  }
+  list += k_added_capability;
+  if (special_use) {
+    list += " SPECIAL-USE";
+  }
+  return list;
 }
 
 std::string tempfail_suffix(std::string_view hostname, std::time_t now) {

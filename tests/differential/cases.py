@@ -7,11 +7,14 @@ and `rows` or `sql` are required):
   name          unique, kebab-case; used by --only
   expect        loginref's decision: proxy, referral-suggest,
                 referral-require, local, reject or tempfail
+  expect_by_driver  optional {driver: decision} where a database behaves
+                differently (e.g. MySQL's case-insensitive collation)
   rows          rows of the single table `users`; a dict per row, column
                 name -> value (None is SQL NULL). Every column is TEXT
                 unless `types` says otherwise. The table's columns are the
                 keys of all rows, in order of first appearance.
-  types         optional {column: SQL type}, e.g. {"nologin": "BOOLEAN"}
+  types         optional {column: SQL type}, e.g. {"nologin": "BOOLEAN"};
+                Python True/False become TRUE/FALSE literals
   query         the password_query (default: DEFAULT_QUERY)
   sql_conf      extra dovecot-sql.conf.ext settings, e.g.
                 {"default_pass_scheme": "PLAIN"}
@@ -147,6 +150,10 @@ CASES = [
      "note": "2.3: nodelay of a failed passdb is rolled back; still ~2 s"},
     {"name": "unknown-user", "expect": "reject",
      "rows": alice(), "user": "bob"},
+    {"name": "userid-case-collation", "expect": "reject",
+     "expect_by_driver": {"mysql": "local"},
+     "rows": [{"userid": "ALICE", "password": HASH["PLAIN"]}],
+     "note": "%Lu gives 'alice'; MySQL's default collation matches 'ALICE'"},
     {"name": "unknown-scheme", "expect": "reject",
      "rows": alice(password="{NOSUCH}" + PASSWORD),
      "note": "2.3.19: unknown scheme is a mismatch, not a tempfail"},
@@ -244,6 +251,10 @@ CASES = [
     {"name": "nologin-null-not-set", "expect": "local",
      "rows": alice(nologin=None, host="imap2.example.com"),
      "query": "SELECT password, nologin FROM users WHERE userid = '%u'"},
+    {"name": "nologin-boolean-false", "expect": "reject",
+     "rows": alice(nologin=False), "types": {"nologin": "BOOLEAN"},
+     "query": "SELECT password, nologin FROM users WHERE userid = '%u'",
+     "note": "pgsql 'f', mysql '0', sqlite '0': still set; only NULL clears it"},
     {"name": "nologin-integer-0", "expect": "reject",
      "rows": alice(nologin=0), "types": {"nologin": "INTEGER"},
      "query": "SELECT password, nologin FROM users WHERE userid = '%u'"},
@@ -388,6 +399,14 @@ CASES = [
               "real=%{real_lip}/%{real_rip}/%{real_lport}/%{real_rport} "
               "mu=%{master_user} lu=%{login_user} au=%{auth_user} sp=%{session_pid}' AS reason "
               "FROM users WHERE userid = '%u'"},
+    {"name": "expand-more-long-names", "expect": "reject",
+     "rows": alice(),
+     "query": "SELECT password, 'Y' AS nologin, "
+              "'lun=%{login_username} ld=%{login_domain} ln=%{local_name} ci=%{client_id} "
+              "oun=%{original_username} od=%{original_domain} aun=%{auth_username} "
+              "ad=%{auth_domain} pw=%{password} mech=%{mechanism} svc=%{service} "
+              "sec=%{secured} cert=%{cert}' AS reason "
+              "FROM users WHERE userid = '%u'"},
     {"name": "expand-user-vars", "expect": "reject",
      "rows": [{"userid": "alice@example.com", "password": HASH["PLAIN"]}],
      "user": "Alice@Example.COM",
@@ -433,7 +452,9 @@ CASES = [
      "user": "o'brien", "dovecot_conf": {"auth_username_chars": ""},
      "query": "SELECT password, 'Y' AS nologin, 'u=%u E=%Eu' AS reason "
               "FROM users WHERE userid = '%u'",
-     "note": "%E runs after the driver's escaping: o\\'\\'brien ends the SQL string (sqlite)"},
+     "expect_by_driver": {"mysql": "reject"},
+     "note": "%E runs after the driver's escaping: sqlite/pgsql o''brien -> o\\'\\'brien "
+             "ends the SQL string; mysql o\\'brien -> o\\\\\\'brien is valid SQL"},
     {"name": "expand-password-escaped", "expect": "reject",
      "rows": alice(password="{PLAIN}it's"), "password": "it's",
      "query": "SELECT password, 'Y' AS nologin, 'w=%w' AS reason "

@@ -20,9 +20,7 @@ using ::testing::Optional;
 using ::testing::StartsWith;
 
 // Brackets make escaped values visible.
-std::string bracket(std::string_view value) {
-  return "[" + std::string(value) + "]";
-}
+std::string bracket(std::string_view value) { return "[" + std::string(value) + "]"; }
 
 AuthVars full_vars() {
   AuthVars vars;
@@ -77,13 +75,25 @@ std::optional<std::string> error(std::string_view tmpl, const AuthVars& vars = a
 
 TEST(Expand, ShortKeysAndWhichAreEscaped) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"%u", "[alice@example.com]"}, {"%n", "[alice]"},  {"%d", "[example.com]"},
-      {"%s", "[imap]"},              {"%h", ""},         {"%l", "192.0.2.1"},
-      {"%r", "198.51.100.7"},        {"%p", "4242"},     {"%w", "[secret]"},
-      {"%!", "2"},                   {"%m", "[PLAIN]"},  {"%c", "TLS"},
-      {"%a", "143"},                 {"%b", "50000"},    {"%k", "valid"},
+      {"%u", "[alice@example.com]"},
+      {"%n", "[alice]"},
+      {"%d", "[example.com]"},
+      {"%s", "[imap]"},
+      {"%h", ""},
+      {"%l", "192.0.2.1"},
+      {"%r", "198.51.100.7"},
+      {"%p", "4242"},
+      {"%w", "[secret]"},
+      {"%!", "2"},
+      {"%m", "[PLAIN]"},
+      {"%c", "TLS"},
+      {"%a", "143"},
+      {"%b", "50000"},
+      {"%k", "valid"},
   };
-  for (const auto& [tmpl, expected] : cases) {
+  for (const std::pair<std::string, std::string>& test_case : cases) {
+    const std::string& tmpl = test_case.first;
+    const std::string& expected = test_case.second;
     EXPECT_EQ(bracketed(tmpl), expected) << tmpl;
   }
 }
@@ -138,7 +148,9 @@ TEST(Expand, LongNamesAndWhichAreEscaped) {
       {"client_id", "[Thunderbird]"},
       {"hostname", "mx1"},
   };
-  for (const auto& [name, expected] : cases) {
+  for (const std::pair<std::string, std::string>& test_case : cases) {
+    const std::string& name = test_case.first;
+    const std::string& expected = test_case.second;
     const Expansion expansion = expand("%{" + name + "}", full_vars(), bracket);
     EXPECT_EQ(expansion.text, expected) << name;
     EXPECT_EQ(expansion.error, std::nullopt) << name;
@@ -169,14 +181,13 @@ TEST(Expand, OrigUserDefaultsToUserAndAuthUserToOrigUser) {
 }
 
 TEST(Expand, LoginUserPartsAreEmptyWithoutLoginUser) {
-  const Expansion expansion = expand("[%{login_user}|%{login_username}|%{login_domain}]", alice(), bracket);
+  const Expansion expansion =
+      expand("[%{login_user}|%{login_username}|%{login_domain}]", alice(), bracket);
   EXPECT_EQ(expansion.text, "[||]");
   EXPECT_EQ(expansion.error, std::nullopt);
 }
 
-TEST(Expand, UnknownPortsArePrintedAsZero) {
-  EXPECT_EQ(text("%b %{real_lport}"), "0 0");
-}
+TEST(Expand, UnknownPortsArePrintedAsZero) { EXPECT_EQ(text("%b %{real_lport}"), "0 0"); }
 
 // --- escaping order ----------------------------------------------------------
 
@@ -206,17 +217,13 @@ TEST(Expand, Md5ModifierHashesTheEscapedValue) {
   EXPECT_EQ(expand("%Mu", alice(), bracket).text, "e7edbb621b59c0904b9a11a0ec3ec8d3");
 }
 
-TEST(Expand, WidthCountsTheEscapedValue) {
-  EXPECT_EQ(expand("%3u", alice(), bracket).text, "[al");
-}
+TEST(Expand, WidthCountsTheEscapedValue) { EXPECT_EQ(expand("%3u", alice(), bracket).text, "[al"); }
 
 TEST(Expand, HashFunctionsHashTheEscapedValue) {
   EXPECT_EQ(expand("%{md5:user}", alice(), bracket).text, "e7edbb621b59c0904b9a11a0ec3ec8d3");
 }
 
-TEST(Expand, NoEscapeIsIdentity) {
-  EXPECT_EQ(no_escape()("a'b\"c\\"), "a'b\"c\\");
-}
+TEST(Expand, NoEscapeIsIdentity) { EXPECT_EQ(no_escape()("a'b\"c\\"), "a'b\"c\\"); }
 
 // --- modifiers ---------------------------------------------------------------
 
@@ -233,7 +240,9 @@ TEST(Expand, EveryModifier) {
       {"%Dd", "Example,dc=com"},
       {"%T{passdb:pad}", "x"},
   };
-  for (const auto& [tmpl, expected] : cases) {
+  for (const std::pair<std::string, std::string>& test_case : cases) {
+    const std::string& tmpl = test_case.first;
+    const std::string& expected = test_case.second;
     EXPECT_EQ(text(tmpl, vars), expected) << tmpl;
   }
   EXPECT_EQ(text("%Mu"), "6384e2b2184bcbf58eccf10ca7a6563c");
@@ -257,9 +266,7 @@ TEST(Expand, HexModifierRejectsSignsAndOverflow) {
   EXPECT_EQ(text("%Xp", vars), "0");
 }
 
-TEST(Expand, HashModifierIsStrHashInHex) {
-  EXPECT_EQ(text("%Hu"), "682f95");
-}
+TEST(Expand, HashModifierIsStrHashInHex) { EXPECT_EQ(text("%Hu"), "682f95"); }
 
 TEST(Expand, HashModifierUsesWidthAsModulusAndOffsetAsMinimumLength) {
   EXPECT_EQ(text("%4Hu"), "1");
@@ -285,9 +292,7 @@ TEST(Expand, ModifiersApplyInOrder) {
   EXPECT_EQ(text("%UMu"), "b6b818304a439f91fc90b3fe8dd35be8"); // md5("ALICE")
 }
 
-TEST(Expand, TenModifiersAreAllowed) {
-  EXPECT_EQ(text("%LULULULULUu"), "ALICE");
-}
+TEST(Expand, TenModifiersAreAllowed) { EXPECT_EQ(text("%LULULULULUu"), "ALICE"); }
 
 TEST(Expand, EleventhModifierLetterIsReadAsTheVariable) {
   const Expansion expansion = expand("%LLLLLLLLLLLu", alice(), no_escape());
@@ -299,35 +304,33 @@ TEST(Expand, EleventhModifierLetterIsReadAsTheVariable) {
 
 TEST(Expand, WidthAndOffset) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"%3u", "ali"},     // width keeps at most N
-      {"%-3u", "ali"},    // without '.', the '-' is ignored
-      {"%10u", "alice"},  // wider than the value
-      {"%1.3u", "lic"},   // skip 1, keep 3
-      {"%1.u", "lice"},   // offset only
-      {"%9.u", ""},       // offset beyond the end
-      {"%-3.u", "ice"},   // negative offset keeps the last N
-      {"%-9.u", "alice"}, // ... or everything
-      {"%.-2u", "ali"},   // negative width drops the last N
-      {"%1.-2u", "li"},   // offset, then negative width
-      {"%.-5u", ""},      // dropping exactly everything
-      {"%.-6u", "alice"}, // Dovecot quirk: dropping more than all keeps all
-      {"%05a", "00143"},  // zero padding
-      {"%02a", "143"},    // zero padding never truncates
-      {"%.05a", "00143"}, // zero after '.' pads
-      {"%0.2u", "al"},    // zero before '.' does not
-      {"%2.05a", "00003"},
-      {"%.0-5a", "143"},  // negative width with zero padding: no padding
-      {"%-05a", "00143"},
-      {"%0u", "alice"},   // zero width means no limit
+      {"%3u", "ali"},                         // width keeps at most N
+      {"%-3u", "ali"},                        // without '.', the '-' is ignored
+      {"%10u", "alice"},                      // wider than the value
+      {"%1.3u", "lic"},                       // skip 1, keep 3
+      {"%1.u", "lice"},                       // offset only
+      {"%9.u", ""},                           // offset beyond the end
+      {"%-3.u", "ice"},                       // negative offset keeps the last N
+      {"%-9.u", "alice"},                     // ... or everything
+      {"%.-2u", "ali"},                       // negative width drops the last N
+      {"%1.-2u", "li"},                       // offset, then negative width
+      {"%.-5u", ""},                          // dropping exactly everything
+      {"%.-6u", "alice"},                     // Dovecot quirk: dropping more than all keeps all
+      {"%05a", "00143"},                      // zero padding
+      {"%02a", "143"},                        // zero padding never truncates
+      {"%.05a", "00143"},                     // zero after '.' pads
+      {"%0.2u", "al"},                        // zero before '.' does not
+      {"%2.05a", "00003"}, {"%.0-5a", "143"}, // negative width with zero padding: no padding
+      {"%-05a", "00143"},  {"%0u", "alice"},  // zero width means no limit
   };
-  for (const auto& [tmpl, expected] : cases) {
+  for (const std::pair<std::string, std::string>& test_case : cases) {
+    const std::string& tmpl = test_case.first;
+    const std::string& expected = test_case.second;
     EXPECT_EQ(text(tmpl), expected) << tmpl;
   }
 }
 
-TEST(Expand, ModifiersRunBeforeOffsetAndWidth) {
-  EXPECT_EQ(text("%1.2Ru"), "ci");
-}
+TEST(Expand, ModifiersRunBeforeOffsetAndWidth) { EXPECT_EQ(text("%1.2Ru"), "ci"); }
 
 TEST(Expand, HugeWidthsWrapLikeACIntAndDoNotCrash) {
   EXPECT_EQ(text("%99999999999u"), "alice");
@@ -340,14 +343,13 @@ TEST(Expand, HugeWidthsWrapLikeACIntAndDoNotCrash) {
 TEST(Expand, HugeZeroPaddingIsRefusedInsteadOfAllocated) {
   const Expansion expansion = expand("%02000000000a", alice(), no_escape());
   EXPECT_EQ(expansion.text, "143");
-  EXPECT_THAT(expansion.error, Optional(std::string("zero padding beyond 65536 characters (loginref's limit)")));
+  EXPECT_THAT(expansion.error,
+              Optional(std::string("zero padding beyond 65536 characters (loginref's limit)")));
   EXPECT_EQ(error("%065536a"), std::nullopt);
   EXPECT_EQ(text("%065536a").size(), 65536U);
 }
 
-TEST(Expand, HugeHashModifierOffsetIsRefused) {
-  EXPECT_NE(error("%2000000000.Hu"), std::nullopt);
-}
+TEST(Expand, HugeHashModifierOffsetIsRefused) { EXPECT_NE(error("%2000000000.Hu"), std::nullopt); }
 
 // --- percent signs -----------------------------------------------------------
 
@@ -456,7 +458,8 @@ TEST(Expand, DeepNestingIsAnErrorNotACrash) {
 }
 
 TEST(Expand, RandomInputNeverCrashes) {
-  const std::string alphabet = "%{}:;,=\\.-0123456789LUEXRHNMDTunldsw!?*~<>if md5sha256pkcs5rounds salt";
+  const std::string alphabet =
+      "%{}:;,=\\.-0123456789LUEXRHNMDTunldsw!?*~<>if md5sha256pkcs5rounds salt";
   std::mt19937 random(12345);
   for (int i = 0; i < 3000; ++i) {
     std::string tmpl;
@@ -471,9 +474,7 @@ TEST(Expand, RandomInputNeverCrashes) {
 
 // --- %{passdb:..}, %{userdb:..}, %{env:..} ------------------------------------
 
-TEST(Expand, PassdbFieldIsEscaped) {
-  EXPECT_EQ(bracketed("%{passdb:host}"), "[10.1.1.1]");
-}
+TEST(Expand, PassdbFieldIsEscaped) { EXPECT_EQ(bracketed("%{passdb:host}"), "[10.1.1.1]"); }
 
 TEST(Expand, PassdbDefaultIsUsedAndEscaped) {
   EXPECT_EQ(bracketed("%{passdb:missing:fallback}"), "[fallback]");
@@ -501,15 +502,20 @@ TEST(Expand, EveryHashMethod) {
       {"md5", "6384e2b2184bcbf58eccf10ca7a6563c"},
       {"sha1", "522b276a356bdf39013dfabea2cd43e141ecc9e8"},
       {"sha256", "2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db186d6e90"},
-      {"sha384", "96a5353e625adc003a01bdcd9b21b21189bdd9806851829f45b81d3dfc6721ee21f6e0e98c4dd63bc559f66c7a74233a"},
-      {"sha512", "408b27d3097eea5a46bf2ab6433a7234a33d5e49957b13ec7acc2ca08e1a13c75272c90c8d3385d47ede5420a7a9623"
+      {"sha384", "96a5353e625adc003a01bdcd9b21b21189bdd9806851829f45b81d3dfc6721ee21f6e0e98c4dd63bc"
+                 "559f66c7a74233a"},
+      {"sha512", "408b27d3097eea5a46bf2ab6433a7234a33d5e49957b13ec7acc2ca08e1a13c75272c90c8d3385d47"
+                 "ede5420a7a9623"
                  "aad817d9f8a70bd100a0acea7400daa59"},
       {"sha3-256", "a7dcef9aef26202fce82a7c7d6672afb3a149db207d90a07e437d5abc7fc99ed"},
-      {"sha3-512", "b224e0241310429c49072440cbf01872f0ab445cc137fc513b728ffa0de22f7de9446e24d409b9a8514c51fabad4"
+      {"sha3-512", "b224e0241310429c49072440cbf01872f0ab445cc137fc513b728ffa0de22f7de9446e24d409b9a"
+                   "8514c51fabad4"
                    "1a1e7ebe06c50056683e54544d1b552f77ce"},
       {"size", "0000000000000005"},
   };
-  for (const auto& [method, expected] : cases) {
+  for (const std::pair<std::string, std::string>& test_case : cases) {
+    const std::string& method = test_case.first;
+    const std::string& expected = test_case.second;
     const Expansion expansion = expand("%{" + method + ":user}", alice(), no_escape());
     EXPECT_EQ(expansion.text, expected) << method;
     EXPECT_EQ(expansion.error, std::nullopt) << method;
@@ -523,7 +529,8 @@ TEST(Expand, HashMethodNameMatchesCaseInsensitivelyButThenFails) {
 }
 
 TEST(Expand, HashRounds) {
-  EXPECT_EQ(text("%{sha256;rounds=2:user}"), "bd306425d873dc3e9fd1520e693954d6d605e8ad2fae4e48f53a395526f39abe");
+  EXPECT_EQ(text("%{sha256;rounds=2:user}"),
+            "bd306425d873dc3e9fd1520e693954d6d605e8ad2fae4e48f53a395526f39abe");
 }
 
 TEST(Expand, HashSaltIsPrependedEveryRound) {
@@ -534,7 +541,8 @@ TEST(Expand, HashSaltIsPrependedEveryRound) {
 }
 
 TEST(Expand, HashSaltIsATemplate) {
-  EXPECT_EQ(text("%{sha256;salt=%s:user}"), "d03194ece9a64470fa4b4838776d03dc663bbaf2a3d444ce9fc761ce47ec4c63");
+  EXPECT_EQ(text("%{sha256;salt=%s:user}"),
+            "d03194ece9a64470fa4b4838776d03dc663bbaf2a3d444ce9fc761ce47ec4c63");
 }
 
 TEST(Expand, OptionsAfterSaltAreIgnored) {
@@ -566,13 +574,16 @@ TEST(Expand, HashOptionErrorsUseDovecotsWording) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"%{md5;rounds=x:user}", "Cannot parse hash arguments:'x' is not number for rounds"},
       {"%{md5;rounds=-1:user}", "Cannot parse hash arguments:'-1' is not number for rounds"},
-      {"%{md5;rounds=4294967296:user}", "Cannot parse hash arguments:'4294967296' is not number for rounds"},
+      {"%{md5;rounds=4294967296:user}",
+       "Cannot parse hash arguments:'4294967296' is not number for rounds"},
       {"%{md5;rounds=0:user}", "Cannot parse hash arguments:rounds must be at least 1"},
       {"%{md5;truncate=x:user}", "Cannot parse hash arguments:'x' is not number for truncbits"},
       {"%{md5;format=bin:user}", "Cannot parse hash arguments:'bin' is not supported format"},
       {"%{md5;rounds=4000000000:user}", "rounds=4000000000 is beyond loginref's limit of 100000"},
   };
-  for (const auto& [tmpl, message] : cases) {
+  for (const std::pair<std::string, std::string>& test_case : cases) {
+    const std::string& tmpl = test_case.first;
+    const std::string& message = test_case.second;
     const Expansion expansion = expand("<" + tmpl + ">", alice(), no_escape());
     EXPECT_EQ(expansion.text, "<>") << tmpl;
     EXPECT_THAT(expansion.error, Optional(message)) << tmpl;
@@ -594,19 +605,22 @@ TEST(Expand, HashArgumentCanBeAFunctionOrAnotherHash) {
   EXPECT_EQ(text("%{md5:passdb:missing:alice}"), "6384e2b2184bcbf58eccf10ca7a6563c");
 }
 
-TEST(Expand, HashResultGetsModifiersAndWidth) {
-  EXPECT_EQ(text("%8U{md5:user}"), "6384E2B2");
-}
+TEST(Expand, HashResultGetsModifiersAndWidth) { EXPECT_EQ(text("%8U{md5:user}"), "6384E2B2"); }
 
 TEST(Expand, Pkcs5IsPbkdf2Sha256WithDovecotsLengthAndTheNameAsSalt) {
-  const std::string expected =
-      "6b3035a23ba855d25177169707f06d78f024bccfd6a7481bfa0f15bba08cb0aa0b72b0d087ee5d9f6fc691040a9c67daaf887a6c5"
-      "3b3de0e28998b6f3c11bc47bc694d574e9b781a1d15a8fedd989e1a6df122e405738ad5349705097c3f6e651d1acad3a2c352d549"
-      "e5b195c749a19feb27c81b403ce8027dd21aacf3f7e8777ed36e6239132cf4dd866fcebde913297e4cb5b31b87b03ce7b6991e7ab7"
-      "04340a3cd7171b5e43dcf051cd5a27de4cd061a9f7181c65aeeae0cb37434e8a0cbff86d90f5879d1eccbc8379366f9319c9db55f"
-      "0eaf600e8de179ccdb37d45559d68984987db217bf44f7bc56e0d07f930e7357168f4b04b44e341a12e54a8109c37934ca5bea46b"
-      "871493e38dbd56f119d766f8c616757183448018e30e6917cd2765118b6e289a55a5e1435e9110342f4b2a070948261ff8ac2009c"
-      "f6cb6c1d01e7121c2b9c5d3bf10a74e73b2aab279";
+  const std::string expected = "6b3035a23ba855d25177169707f06d78f024bccfd6a7481bfa0f15bba08cb0aa0b7"
+                               "2b0d087ee5d9f6fc691040a9c67daaf887a6c5"
+                               "3b3de0e28998b6f3c11bc47bc694d574e9b781a1d15a8fedd989e1a6df122e40573"
+                               "8ad5349705097c3f6e651d1acad3a2c352d549"
+                               "e5b195c749a19feb27c81b403ce8027dd21aacf3f7e8777ed36e6239132cf4dd866"
+                               "fcebde913297e4cb5b31b87b03ce7b6991e7ab7"
+                               "04340a3cd7171b5e43dcf051cd5a27de4cd061a9f7181c65aeeae0cb37434e8a0cb"
+                               "ff86d90f5879d1eccbc8379366f9319c9db55f"
+                               "0eaf600e8de179ccdb37d45559d68984987db217bf44f7bc56e0d07f930e7357168"
+                               "f4b04b44e341a12e54a8109c37934ca5bea46b"
+                               "871493e38dbd56f119d766f8c616757183448018e30e6917cd2765118b6e289a55a"
+                               "5e1435e9110342f4b2a070948261ff8ac2009c"
+                               "f6cb6c1d01e7121c2b9c5d3bf10a74e73b2aab279";
   EXPECT_EQ(text("%{pkcs5:user}"), expected);
 }
 
@@ -619,17 +633,19 @@ TEST(Expand, Pkcs5OptionsAndTruncation) {
 
 TEST(Expand, IfEveryOperator) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"5;==;5", "y"},     {"5;==;6", "n"},     {"-2;<;1", "y"},     {"1;<;1", "n"},
-      {"1;<=;1", "y"},     {"2;<=;1", "n"},     {"2;>;1", "y"},      {"1;>;1", "n"},
-      {"1;>=;1", "y"},     {"0;>=;1", "n"},     {"1;!=;2", "y"},     {"1;!=;1", "n"},
-      {"a;eq;a", "y"},     {"a;eq;b", "n"},     {"a;lt;b", "y"},     {"b;lt;a", "n"},
-      {"a;le;a", "y"},     {"b;le;a", "n"},     {"b;gt;a", "y"},     {"a;gt;a", "n"},
-      {"a;ge;a", "y"},     {"a;ge;b", "n"},     {"a;ne;b", "y"},     {"a;ne;a", "n"},
-      {"alice;*;a*e", "y"}, {"alice;*;a?i*", "y"}, {"alice;*;b*", "n"}, {"alice;!*;b*", "y"},
-      {"alice;!*;*", "n"}, {"alice;~;^al", "y"}, {"alice;~;^li", "n"}, {"alice;!~;^li", "y"},
-      {"alice;!~;l", "n"}, {";*;*", "y"},       {";*;?", "n"},
+      {"5;==;5", "y"},      {"5;==;6", "n"},       {"-2;<;1", "y"},      {"1;<;1", "n"},
+      {"1;<=;1", "y"},      {"2;<=;1", "n"},       {"2;>;1", "y"},       {"1;>;1", "n"},
+      {"1;>=;1", "y"},      {"0;>=;1", "n"},       {"1;!=;2", "y"},      {"1;!=;1", "n"},
+      {"a;eq;a", "y"},      {"a;eq;b", "n"},       {"a;lt;b", "y"},      {"b;lt;a", "n"},
+      {"a;le;a", "y"},      {"b;le;a", "n"},       {"b;gt;a", "y"},      {"a;gt;a", "n"},
+      {"a;ge;a", "y"},      {"a;ge;b", "n"},       {"a;ne;b", "y"},      {"a;ne;a", "n"},
+      {"alice;*;a*e", "y"}, {"alice;*;a?i*", "y"}, {"alice;*;b*", "n"},  {"alice;!*;b*", "y"},
+      {"alice;!*;*", "n"},  {"alice;~;^al", "y"},  {"alice;~;^li", "n"}, {"alice;!~;^li", "y"},
+      {"alice;!~;l", "n"},  {";*;*", "y"},         {";*;?", "n"},
   };
-  for (const auto& [condition, expected] : cases) {
+  for (const std::pair<std::string, std::string>& test_case : cases) {
+    const std::string& condition = test_case.first;
+    const std::string& expected = test_case.second;
     const Expansion expansion = expand("%{if;" + condition + ";y;n}", alice(), no_escape());
     EXPECT_EQ(expansion.text, expected) << condition;
     EXPECT_EQ(expansion.error, std::nullopt) << condition;
@@ -651,21 +667,18 @@ TEST(Expand, IfWithFourParametersHasEmptyElse) {
   EXPECT_EQ(text("[%{if;a;eq;b;yes;}]"), "[]");
 }
 
-TEST(Expand, IfNameIsCaseInsensitive) {
-  EXPECT_EQ(text("%{IF;1;==;1;y;n}"), "y");
-}
+TEST(Expand, IfNameIsCaseInsensitive) { EXPECT_EQ(text("%{IF;1;==;1;y;n}"), "y"); }
 
 TEST(Expand, IfBackslashMakesTheNextCharacterLiteral) {
   EXPECT_EQ(text("%{if;a\\;b;eq;a\\;b;y;n}"), "y");
   EXPECT_EQ(text("%{if;a;eq;a;x\\:y;n}"), "x:y");
 }
 
-TEST(Expand, IfDoubleBackslashYieldsNoBackslash) {
-  EXPECT_EQ(text("%{if;a;eq;a;x\\\\y;n}"), "xy");
-}
+TEST(Expand, IfDoubleBackslashYieldsNoBackslash) { EXPECT_EQ(text("%{if;a;eq;a;x\\\\y;n}"), "xy"); }
 
 TEST(Expand, IfTopLevelColonEndsTheParameters) {
-  EXPECT_THAT(error("%{if;a;eq;a:b;y;n}"), Optional(std::string("if: requires four or five parameters, got 3")));
+  EXPECT_THAT(error("%{if;a;eq;a:b;y;n}"),
+              Optional(std::string("if: requires four or five parameters, got 3")));
 }
 
 TEST(Expand, IfErrorsUseDovecotsWording) {
@@ -679,7 +692,9 @@ TEST(Expand, IfErrorsUseDovecotsWording) {
       {"%{if;1;<; 2;y;n}", "if:  2 (rhs) is not a number"},
       {"%{if;9223372036854775808;>;0;y;n}", "if: 9223372036854775808 (lhs) is not a number"},
   };
-  for (const auto& [tmpl, message] : cases) {
+  for (const std::pair<std::string, std::string>& test_case : cases) {
+    const std::string& tmpl = test_case.first;
+    const std::string& message = test_case.second;
     const Expansion expansion = expand("<" + tmpl + ">", alice(), no_escape());
     EXPECT_EQ(expansion.text, "<>") << tmpl;
     EXPECT_THAT(expansion.error, Optional(message)) << tmpl;
@@ -700,9 +715,7 @@ TEST(Expand, IfWithUnknownVariableInParameterFails) {
   EXPECT_THAT(expansion.error, Optional(std::string("Unknown variable '%usr'")));
 }
 
-TEST(Expand, IfResultGetsModifiers) {
-  EXPECT_EQ(text("%U{if;1;==;1;yes;no}"), "YES");
-}
+TEST(Expand, IfResultGetsModifiers) { EXPECT_EQ(text("%U{if;1;==;1;yes;no}"), "YES"); }
 
 TEST(Expand, ErrorIsClearedWhenANestedExpansionSucceedsButResultStillFails) {
   // Dovecot resets its message in the nested expansion and would log
@@ -713,7 +726,8 @@ TEST(Expand, ErrorIsClearedWhenANestedExpansionSucceedsButResultStillFails) {
 }
 
 TEST(Expand, SuccessfulExpansionHasNoError) {
-  EXPECT_EQ(error("SELECT password FROM users WHERE userid = '%u' AND '%{if;%c;eq;TLS;1;0}' = '1'"), std::nullopt);
+  EXPECT_EQ(error("SELECT password FROM users WHERE userid = '%u' AND '%{if;%c;eq;TLS;1;0}' = '1'"),
+            std::nullopt);
 }
 
 } // namespace

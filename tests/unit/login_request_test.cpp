@@ -53,16 +53,18 @@ TEST(ApplySetting, ValueMayBeEmptyOrContainEquals) {
 
 TEST(ApplySetting, MisspeltNameSuggestsTheClosestSetting) {
   AuthSettings settings;
-  EXPECT_THAT([&] { apply_setting(settings, "auth_username_formt=%u"); },
-              ThrowsMessage<UsageError>(
-                  StrEq("-o auth_username_formt: unknown setting (did you mean 'auth_username_format'?)")));
+  EXPECT_THAT(
+      [&] { apply_setting(settings, "auth_username_formt=%u"); },
+      ThrowsMessage<UsageError>(
+          StrEq("-o auth_username_formt: unknown setting (did you mean 'auth_username_format'?)")));
 }
 
 TEST(ApplySetting, UnrelatedNameListsKnownSettings) {
   AuthSettings settings;
   EXPECT_THAT([&] { apply_setting(settings, "foo=bar"); },
               ThrowsMessage<UsageError>(StrEq(
-                  "-o foo: unknown setting (known settings: auth_username_chars, auth_username_translation, "
+                  "-o foo: unknown setting (known settings: auth_username_chars, "
+                  "auth_username_translation, "
                   "auth_default_realm, auth_username_format, auth_proxy_self, imap_capability)")));
 }
 
@@ -117,7 +119,8 @@ TEST(NormalizeUsername, TranslationIsNotChained) {
 TEST(NormalizeUsername, DisallowedCharacterIsRefusedWithDovecotsMessage) {
   const NormalizedUser result = normalize("o'hara");
   EXPECT_TRUE(result.refused());
-  EXPECT_EQ(result.refusal, "Username character disallowed by auth_username_chars: 0x27 (username: o'hara)");
+  EXPECT_EQ(result.refusal,
+            "Username character disallowed by auth_username_chars: 0x27 (username: o'hara)");
   EXPECT_EQ(result.user, "");
 }
 
@@ -149,23 +152,25 @@ TEST(NormalizeUsername, NonAsciiByteIsReportedInHex) {
 }
 
 TEST(NormalizeUsername, RefusalSanitizesControlCharactersAndInvalidUtf8) {
-  EXPECT_EQ(normalize("a\tb").refusal, "Username character disallowed by auth_username_chars: 0x09 (username: a?b)");
-  EXPECT_EQ(normalize("a\xff").refusal, "Username character disallowed by auth_username_chars: 0xff (username: a?)");
+  EXPECT_EQ(normalize("a\tb").refusal,
+            "Username character disallowed by auth_username_chars: 0x09 (username: a?b)");
+  EXPECT_EQ(normalize("a\xff").refusal,
+            "Username character disallowed by auth_username_chars: 0xff (username: a?)");
 }
 
 TEST(NormalizeUsername, RefusalTruncatesLongNamesTo128Bytes) {
   const std::string name = std::string(200, 'a') + "'";
   EXPECT_EQ(normalize(name).refusal,
-            "Username character disallowed by auth_username_chars: 0x27 (username: " + std::string(125, 'a') +
-                "...)");
+            "Username character disallowed by auth_username_chars: 0x27 (username: " +
+                std::string(125, 'a') + "...)");
 }
 
 TEST(NormalizeUsername, RefusalTruncatesAtACharacterBoundary) {
   // 124 ASCII bytes, then a 2-byte character that would straddle byte 125.
   const std::string name = std::string(124, 'a') + "\xc3\xb6" + std::string(10, 'b') + "'";
   EXPECT_EQ(normalize(name).refusal,
-            "Username character disallowed by auth_username_chars: 0xc3 (username: " + std::string(124, 'a') +
-                "...)");
+            "Username character disallowed by auth_username_chars: 0xc3 (username: " +
+                std::string(124, 'a') + "...)");
 }
 
 TEST(NormalizeUsername, FormatIsExpandedWithoutEscaping) {
@@ -200,7 +205,8 @@ TEST(NormalizeUsername, FailedFormatIsOnlyAWarningLikeDovecot) {
   const NormalizedUser result = normalize("alice", settings);
   EXPECT_FALSE(result.refused());
   EXPECT_EQ(result.user, "UNSUPPORTED_VARIABLE_usr");
-  EXPECT_EQ(result.format_error, "Failed to expand username_format=%{usr}: Unknown variable '%usr'");
+  EXPECT_EQ(result.format_error,
+            "Failed to expand username_format=%{usr}: Unknown variable '%usr'");
 }
 
 TEST(NormalizeUsername, EmptyNameIsRefused) {
@@ -226,7 +232,8 @@ TEST(NormalizeUsername, FailedFormatThatIsEmptyIsRefused) {
   settings.auth_username_format = "%{if;x;==;1;a;b}";
   const NormalizedUser result = normalize("alice", settings);
   EXPECT_EQ(result.refusal, "Empty username");
-  EXPECT_EQ(result.format_error, "Failed to expand username_format=%{if;x;==;1;a;b}: if: x (lhs) is not a number");
+  EXPECT_EQ(result.format_error,
+            "Failed to expand username_format=%{if;x;==;1;a;b}: if: x (lhs) is not a number");
 }
 
 // --- password_has_illegal_chars ---------------------------------------------

@@ -114,34 +114,40 @@ ModuleOpenFunction load_module(DriverKind kind) {
     }
   }
   if (path.empty()) {
-    throw ConfigError("driver '" + name + "': module " + info.file + " not found in " + joined(dirs) +
-                      " (reinstall loginref, or set LOGINREF_DRIVER_DIR to the directory that holds it)");
+    throw ConfigError(
+        "driver '" + name + "': module " + info.file + " not found in " + joined(dirs) +
+        " (reinstall loginref, or set LOGINREF_DRIVER_DIR to the directory that holds it)");
   }
 
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* reason = dlerror();
     throw ConfigError("driver '" + name + "': cannot load " + path.string() + ": " +
-                      (reason != nullptr ? reason : "unknown error") + " (it needs " + info.client_library +
-                      ": install the Debian package " + info.debian_package + ")");
+                      (reason != nullptr ? reason : "unknown error") + " (it needs " +
+                      info.client_library + ": install the Debian package " + info.debian_package +
+                      ")");
   }
   // Never dlclose()d (see above); the handle is deliberately not owned.
-  const ModuleAbiFunction abi = reinterpret_cast<ModuleAbiFunction>(dlsym(handle, "loginref_driver_abi"));
-  const ModuleOpenFunction open = reinterpret_cast<ModuleOpenFunction>(dlsym(handle, "loginref_driver_open"));
+  const ModuleAbiFunction abi =
+      reinterpret_cast<ModuleAbiFunction>(dlsym(handle, "loginref_driver_abi"));
+  const ModuleOpenFunction open =
+      reinterpret_cast<ModuleOpenFunction>(dlsym(handle, "loginref_driver_open"));
   if (abi == nullptr || open == nullptr) {
-    throw ConfigError("driver '" + name + "': " + path.string() +
-                      " is not a loginref driver module (no loginref_driver_open); reinstall loginref");
+    throw ConfigError(
+        "driver '" + name + "': " + path.string() +
+        " is not a loginref driver module (no loginref_driver_open); reinstall loginref");
   }
   if (std::string_view(abi()) != k_module_abi) {
-    throw ConfigError("driver '" + name + "': " + path.string() + " was built for another loginref (" + abi() +
-                      ", expected " + k_module_abi + "); reinstall loginref");
+    throw ConfigError("driver '" + name + "': " + path.string() +
+                      " was built for another loginref (" + abi() + ", expected " + k_module_abi +
+                      "); reinstall loginref");
   }
   loaded.emplace(kind, open);
   return open;
 }
 
-[[maybe_unused]] std::unique_ptr<Driver> open_module_driver(DriverKind kind, const std::string& connect,
-                                           const DriverOptions& options) {
+[[maybe_unused]] std::unique_ptr<Driver>
+open_module_driver(DriverKind kind, const std::string& connect, const DriverOptions& options) {
   const ModuleOpenFunction open = load_module(kind);
   ModuleOpenResult result;
   open(connect, options, result);
@@ -157,13 +163,15 @@ ModuleOpenFunction load_module(DriverKind kind) {
 }
 
 [[maybe_unused]] [[noreturn]] void throw_not_compiled_in(DriverKind kind, std::string_view option) {
-  throw ConfigError("driver '" + std::string(to_string(kind)) + "' was not compiled into this loginref (rebuild with -D" +
-                    std::string(option) + "=ON)");
+  throw ConfigError("driver '" + std::string(to_string(kind)) +
+                    "' was not compiled into this loginref (rebuild with -D" + std::string(option) +
+                    "=ON)");
 }
 
 } // namespace
 
-std::unique_ptr<Driver> open_driver(DriverKind kind, const std::string& connect, const DriverOptions& options) {
+std::unique_ptr<Driver> open_driver(DriverKind kind, const std::string& connect,
+                                    const DriverOptions& options) {
   switch (kind) {
   case DriverKind::sqlite:
 #if LOGINREF_HAVE_SQLITE

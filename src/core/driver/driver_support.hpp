@@ -109,11 +109,13 @@ inline std::string redact(std::string text, const std::vector<std::string>& secr
       continue;
     }
     const std::string quoted = "\"" + secret + "\"";
-    for (std::size_t at = text.find(quoted); at != std::string::npos; at = text.find(quoted, at + 5)) {
+    for (std::size_t at = text.find(quoted); at != std::string::npos;
+         at = text.find(quoted, at + 5)) {
       text.replace(at, quoted.size(), "\"***\"");
     }
     if (secret.size() >= 3) {
-      for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) {
+      for (std::size_t at = text.find(secret); at != std::string::npos;
+           at = text.find(secret, at + 3)) {
         text.replace(at, secret.size(), "***");
       }
     }

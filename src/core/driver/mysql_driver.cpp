@@ -55,7 +55,8 @@ DriverError make_error(MYSQL* mysql, std::chrono::milliseconds timeout) {
   std::string message = "mysql: " + one_line(mysql_error(mysql));
   message += " (SQLSTATE " + sqlstate + ", error " + std::to_string(mysql_errno(mysql)) + ")";
   if (sqlstate == k_read_only_transaction) {
-    message += "; loginref runs every query in a read-only transaction: the password_query must not write";
+    message +=
+        "; loginref runs every query in a read-only transaction: the password_query must not write";
   } else if (sqlstate == k_query_canceled) {
     message += "; the query did not finish within " + timeout_text(timeout) + " (the timeout)";
   }
@@ -92,7 +93,8 @@ const char* c_str(const std::optional<std::string>& value) {
   return value ? value->c_str() : nullptr;
 }
 
-[[noreturn]] void throw_connect_string_error(const std::string& dovecot_message, const MysqlConnectString& parsed) {
+[[noreturn]] void throw_connect_string_error(const std::string& dovecot_message,
+                                             const MysqlConnectString& parsed) {
   throw ConfigError("mysql: 'connect': " + redact(dovecot_message, parsed.secrets));
 }
 
@@ -115,8 +117,8 @@ MysqlConnectString parse_connect_string(const std::string& connect) {
   for (const std::string& token : tokens) {
     const std::size_t equals = token.find('=');
     if (equals == std::string::npos) {
-      throw_connect_string_error("Missing value in connect string: " + token +
-                                     " (values cannot contain spaces)", parsed);
+      throw_connect_string_error(
+          "Missing value in connect string: " + token + " (values cannot contain spaces)", parsed);
     }
     const std::string name = token.substr(0, equals);
     const std::string value = token.substr(equals + 1);
@@ -159,7 +161,8 @@ MysqlConnectString parse_connect_string(const std::string& connect) {
       parsed.ssl_cipher = value;
     } else if (name == "ssl_verify_server_cert") {
       if (value != "yes" && value != "no") {
-        throw_connect_string_error("Invalid boolean: " + value + " (ssl_verify_server_cert is yes or no)", parsed);
+        throw_connect_string_error(
+            "Invalid boolean: " + value + " (ssl_verify_server_cert is yes or no)", parsed);
       }
       parsed.ssl_verify_server_cert = value == "yes";
     } else if (name == "option_file") {
@@ -167,12 +170,13 @@ MysqlConnectString parse_connect_string(const std::string& connect) {
     } else if (name == "option_group") {
       parsed.option_group = value;
     } else {
-      throw_connect_string_error("Unknown connect string: " + name +
-                                     " (Dovecot 2.3 knows: host, hostaddr, port, user, password, dbname, "
-                                     "client_flags, ssl_cert, ssl_key, ssl_ca, ssl_ca_path, ssl_cipher, "
-                                     "ssl_verify_server_cert, option_file, option_group, connect_timeout, "
-                                     "read_timeout, write_timeout)",
-                                 parsed);
+      throw_connect_string_error(
+          "Unknown connect string: " + name +
+              " (Dovecot 2.3 knows: host, hostaddr, port, user, password, dbname, "
+              "client_flags, ssl_cert, ssl_key, ssl_ca, ssl_ca_path, ssl_cipher, "
+              "ssl_verify_server_cert, option_file, option_group, connect_timeout, "
+              "read_timeout, write_timeout)",
+          parsed);
     }
   }
   if (!parsed.host && !parsed.option_file) {
@@ -243,34 +247,40 @@ private:
     // never sets CLIENT_MULTI_STATEMENTS; loginref removes it from
     // client_flags too, so one query cannot end the read-only transaction
     // and write after it.
-    const unsigned long flags = (m_connect.client_flags | CLIENT_MULTI_RESULTS) & ~CLIENT_MULTI_STATEMENTS;
+    const unsigned long flags =
+        (m_connect.client_flags | CLIENT_MULTI_RESULTS) & ~CLIENT_MULTI_STATEMENTS;
     MYSQL* connected = nullptr;
     const bool finished = run_async(
         mysql.get(),
         [&] {
-          return mysql_real_connect_start(&connected, mysql.get(), m_connect.host && !is_socket ? host.c_str() : nullptr,
-                                          c_str(m_connect.user), c_str(m_connect.password), c_str(m_connect.dbname),
-                                          m_connect.port, is_socket ? host.c_str() : nullptr, flags);
+          return mysql_real_connect_start(
+              &connected, mysql.get(), m_connect.host && !is_socket ? host.c_str() : nullptr,
+              c_str(m_connect.user), c_str(m_connect.password), c_str(m_connect.dbname),
+              m_connect.port, is_socket ? host.c_str() : nullptr, flags);
         },
         [&](int status) { return mysql_real_connect_cont(&connected, mysql.get(), status); },
         Clock::now() + m_timeout);
     const std::string where = m_connect.host ? "host=" + host : "the option_file's host";
     if (!finished) {
-      throw DriverError("mysql: cannot connect to " + where + ": no answer within " + timeout_text(m_timeout) +
+      throw DriverError("mysql: cannot connect to " + where + ": no answer within " +
+                        timeout_text(m_timeout) +
                         " (the timeout; check host and port, or raise --timeout)");
     }
     if (connected == nullptr) {
       const DriverError error = connection_error(mysql.get(), m_connect.secrets);
-      throw DriverError("mysql: cannot connect to " + where + ": " + std::string(error.what()).substr(7),
+      throw DriverError("mysql: cannot connect to " + where + ": " +
+                            std::string(error.what()).substr(7),
                         error.sqlstate());
     }
     m_mysql = std::move(mysql);
     const char* host_info = mysql_get_host_info(m_mysql.get());
     m_connection_info = std::string("connected to ") + (host_info != nullptr ? host_info : where) +
-                        " dbname=" + m_connect.dbname.value_or("") + " user=" + m_connect.user.value_or("");
+                        " dbname=" + m_connect.dbname.value_or("") +
+                        " user=" + m_connect.user.value_or("");
     // The server-side bound for each statement (MariaDB: seconds).
     std::array<char, 32> seconds{};
-    std::snprintf(seconds.data(), seconds.size(), "%lld.%03lld", static_cast<long long>(m_timeout.count() / 1000),
+    std::snprintf(seconds.data(), seconds.size(), "%lld.%03lld",
+                  static_cast<long long>(m_timeout.count() / 1000),
                   static_cast<long long>(m_timeout.count() % 1000));
     run_own("SET SESSION max_statement_time = " + std::string(seconds.data()));
   }
@@ -284,11 +294,13 @@ private:
     mysql_options(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &m_connect.connect_timeout);
     mysql_options(mysql, MYSQL_OPT_READ_TIMEOUT, &m_connect.read_timeout);
     mysql_options(mysql, MYSQL_OPT_WRITE_TIMEOUT, &m_connect.write_timeout);
-    mysql_options(mysql, MYSQL_READ_DEFAULT_GROUP, m_connect.option_group.value_or("client").c_str());
+    mysql_options(mysql, MYSQL_READ_DEFAULT_GROUP,
+                  m_connect.option_group.value_or("client").c_str());
     // Dovecot 2.3 sets up TLS only when ssl_ca or ssl_ca_path is given.
     if (m_connect.ssl_ca || m_connect.ssl_ca_path) {
-      mysql_ssl_set(mysql, c_str(m_connect.ssl_key), c_str(m_connect.ssl_cert), c_str(m_connect.ssl_ca),
-                    c_str(m_connect.ssl_ca_path), m_connect.ssl_cipher.c_str());
+      mysql_ssl_set(mysql, c_str(m_connect.ssl_key), c_str(m_connect.ssl_cert),
+                    c_str(m_connect.ssl_ca), c_str(m_connect.ssl_ca_path),
+                    m_connect.ssl_cipher.c_str());
       const my_bool verify = m_connect.ssl_verify_server_cert ? 1 : 0;
       mysql_options(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
     }
@@ -304,14 +316,16 @@ private:
     while (status != 0) {
       Clock::time_point until = deadline;
       if ((status & MYSQL_WAIT_TIMEOUT) != 0) {
-        until = std::min(deadline, Clock::now() + std::chrono::milliseconds(mysql_get_timeout_value_ms(mysql)));
+        until = std::min(
+            deadline, Clock::now() + std::chrono::milliseconds(mysql_get_timeout_value_ms(mysql)));
       }
       const bool ready = wait_socket(mysql_get_socket(mysql), (status & MYSQL_WAIT_READ) != 0,
                                      (status & MYSQL_WAIT_WRITE) != 0, until);
       if (!ready && Clock::now() >= deadline) {
         return false;
       }
-      status = resume(ready ? status & (MYSQL_WAIT_READ | MYSQL_WAIT_WRITE | MYSQL_WAIT_EXCEPT) : MYSQL_WAIT_TIMEOUT);
+      status = resume(ready ? status & (MYSQL_WAIT_READ | MYSQL_WAIT_WRITE | MYSQL_WAIT_EXCEPT)
+                            : MYSQL_WAIT_TIMEOUT);
     }
     return true;
   }
@@ -355,7 +369,8 @@ private:
       MYSQL_RES* extra = nullptr; // ignored, as by Dovecot 2.3
       if (!run_async(
               mysql, [&] { return mysql_store_result_start(&extra, mysql); },
-              [&](int status) { return mysql_store_result_cont(&extra, mysql, status); }, deadline)) {
+              [&](int status) { return mysql_store_result_cont(&extra, mysql, status); },
+              deadline)) {
         throw timed_out();
       }
       const MysqlResult ignored(extra, &mysql_free_result);

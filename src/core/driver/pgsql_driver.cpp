@@ -12,6 +12,9 @@
 #include "core/error.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
+
+#include <cerrno>
 
 #include <chrono>
 #include <memory>
@@ -45,13 +48,14 @@ DriverError make_error(const PGresult* result, std::chrono::milliseconds timeout
   const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
   const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
   const std::string sqlstate = state != nullptr ? state : "";
-  std::string message =
-      "pgsql: " + (primary != nullptr ? std::string(primary) : one_line(PQresultErrorMessage(result)));
+  std::string message = "pgsql: " + (primary != nullptr ? std::string(primary)
+                                                        : one_line(PQresultErrorMessage(result)));
   if (!sqlstate.empty()) {
     message += " (SQLSTATE " + sqlstate + ")";
   }
   if (sqlstate == k_read_only_transaction) {
-    message += "; loginref runs every query in a read-only transaction: the password_query must not write";
+    message +=
+        "; loginref runs every query in a read-only transaction: the password_query must not write";
   } else if (sqlstate == k_query_canceled) {
     message += "; the query did not finish within " + timeout_text(timeout) + " (the timeout)";
   } else if (std::string_view(message).find("multiple commands") != std::string_view::npos) {
@@ -64,7 +68,8 @@ DriverError make_error(const PGresult* result, std::chrono::milliseconds timeout
 // severity prefix and without any piece of the password.
 std::string libpq_message(PGconn* conn, const std::vector<std::string>& secrets) {
   std::string message = one_line(PQerrorMessage(conn));
-  for (std::size_t at = message.find("FATAL:  "); at != std::string::npos; at = message.find("FATAL:  ")) {
+  for (std::size_t at = message.find("FATAL:  "); at != std::string::npos;
+       at = message.find("FATAL:  ")) {
     message.erase(at, 8);
   }
   return redact(message, secrets);
@@ -277,7 +282,8 @@ private:
         }
         throw all_failed(attempts);
       }
-      const int wait_ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
+      const int wait_ms =
+          static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
       if (poll(watched.data(), watched.size(), wait_ms) < 0 && errno != EINTR) {
         throw DriverError("pgsql: poll() failed while connecting");
       }
@@ -308,7 +314,8 @@ private:
     const char* db = PQdb(m_conn.get());
     const char* user = PQuser(m_conn.get());
     m_connection_info = std::string("connected to host=") + (host != nullptr ? host : "") +
-                        " port=" + (port != nullptr ? port : "") + " dbname=" + (db != nullptr ? db : "") +
+                        " port=" + (port != nullptr ? port : "") +
+                        " dbname=" + (db != nullptr ? db : "") +
                         " user=" + (user != nullptr ? user : "");
     for (const Attempt& other : attempts) {
       if (&other != &winner && !other.failure.empty()) {
@@ -323,7 +330,8 @@ private:
       return DriverError("pgsql: cannot connect" + (label.empty() ? "" : " to " + label) + ": " +
                          attempts.front().failure);
     }
-    std::string message = "pgsql: cannot connect to any of " + std::to_string(attempts.size()) + " hosts";
+    std::string message =
+        "pgsql: cannot connect to any of " + std::to_string(attempts.size()) + " hosts";
     for (const Attempt& attempt : attempts) {
       message += "; " + attempt.label + ": " + attempt.failure;
     }
@@ -347,7 +355,8 @@ private:
   // write after it. Results come back as text, as Dovecot 2.3 reads them
   // (PQgetvalue: booleans are t/f).
   QueryResult run_query(const std::string& sql, Clock::time_point deadline) {
-    if (PQsendQueryParams(m_conn.get(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 0) {
+    if (PQsendQueryParams(m_conn.get(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) ==
+        0) {
       throw connection_error(m_conn.get(), m_connect.secrets);
     }
     const std::vector<PgResult> results = collect_results(deadline);

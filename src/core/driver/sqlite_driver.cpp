@@ -46,9 +46,10 @@ DriverError make_error(sqlite3* db) {
 // (driver_sqlite_init_full_v); options such as journal_mode came in 2.4.
 // It would sqlite3_open() a missing path and so create an empty database;
 // a dry run must not write, so loginref refuses up front.
-void check_database_path(const std::string& path) {
+std::string parse_connect_string(const std::string& connect) {
+  const std::string& path = connect;
   if (path == ":memory:") {
-    return; // Dovecot would open an empty in-memory database; so do we.
+    return path; // Dovecot would open an empty in-memory database; so do we.
   }
   if (path.empty()) {
     throw ConfigError("sqlite: 'connect' is empty; it must be the path of the SQLite database");
@@ -56,42 +57,22 @@ void check_database_path(const std::string& path) {
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(path, ec);
   if (!std::filesystem::exists(status)) {
-    throw ConfigError(path + ": no such SQLite database (Dovecot would create an empty one; check 'connect')");
+    throw ConfigError(
+        path + ": no such SQLite database (Dovecot would create an empty one; check 'connect')");
   }
   if (std::filesystem::is_directory(status)) {
     throw ConfigError(path + ": is a directory, not an SQLite database (check 'connect')");
   }
-}
-
-SqliteHandle open_read_only(const std::string& path) {
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-  SqliteHandle db(raw, &sqlite3_close); // owns the handle even when rc fails
-  if (rc != SQLITE_OK) {
-    const std::string reason = db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc);
-    throw ConfigError(path + ": cannot open SQLite database: " + reason + " (check 'connect' and permissions)");
-  }
-  // sqlite3_open_v2 does not read the file yet; reading the schema now
-  // turns "not a database" into a configuration error instead of a
-  // failed lookup later.
-  char* message = nullptr;
-  const int probe = sqlite3_exec(db.get(), "SELECT count(*) FROM sqlite_master", nullptr, nullptr, &message);
-  const std::unique_ptr<char, decltype(&sqlite3_free)> owned_message(message, &sqlite3_free);
-  if (probe != SQLITE_OK) {
-    const std::string reason = message != nullptr ? message : sqlite3_errstr(probe);
-    throw ConfigError(path + ": not a usable SQLite database: " + reason + " (check 'connect')");
-  }
-  return db;
+  return path;
 }
 
 // --- The driver --------------------------------------------------------------
 
 class SqliteDriver final : public Driver {
 public:
-  SqliteDriver(SqliteHandle db, const DriverOptions& options)
-      : m_db(std::move(db)), m_timeout(options.timeout) {
-    sqlite3_busy_timeout(m_db.get(), static_cast<int>(std::min(m_timeout, k_dovecot_busy_timeout).count()));
-    sqlite3_progress_handler(m_db.get(), k_progress_steps, &SqliteDriver::on_progress, this);
+  SqliteDriver(std::string path, const DriverOptions& options)
+      : m_path(std::move(path)), m_timeout(options.timeout) {
+    open_connection();
   }
 
   QueryResult query(const std::string& sql) override {
@@ -136,6 +117,33 @@ public:
   DriverKind kind() const override { return DriverKind::sqlite; }
 
 private:
+  void open_connection() {
+    const std::string& path = m_path;
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    SqliteHandle db(raw, &sqlite3_close); // owns the handle even when rc fails
+    if (rc != SQLITE_OK) {
+      const std::string reason = db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc);
+      throw ConfigError(path + ": cannot open SQLite database: " + reason +
+                        " (check 'connect' and permissions)");
+    }
+    sqlite3_busy_timeout(db.get(),
+                         static_cast<int>(std::min(m_timeout, k_dovecot_busy_timeout).count()));
+    // sqlite3_open_v2 does not read the file yet; reading the schema now
+    // turns "not a database" into a configuration error instead of a
+    // failed lookup later.
+    char* message = nullptr;
+    const int probe =
+        sqlite3_exec(db.get(), "SELECT count(*) FROM sqlite_master", nullptr, nullptr, &message);
+    const std::unique_ptr<char, decltype(&sqlite3_free)> owned_message(message, &sqlite3_free);
+    if (probe != SQLITE_OK) {
+      const std::string reason = message != nullptr ? message : sqlite3_errstr(probe);
+      throw ConfigError(path + ": not a usable SQLite database: " + reason + " (check 'connect')");
+    }
+    sqlite3_progress_handler(db.get(), k_progress_steps, &SqliteDriver::on_progress, this);
+    m_db = std::move(db);
+  }
+
   // Dovecot 2.3 uses sqlite3_prepare() and so runs only the first statement
   // of `sql`; the rest is ignored, here too.
   SqliteStatement prepare(const std::string& sql) {
@@ -147,13 +155,15 @@ private:
       throw step_error(rc);
     }
     if (!stmt) {
-      throw DriverError("sqlite: the query is empty (no SQL statement before the end or the first ';')");
+      throw DriverError(
+          "sqlite: the query is empty (no SQL statement before the end or the first ';')");
     }
     // The file is open read-only, so SQLite would refuse a write anyway;
     // checking first gives one clear message for every kind of write.
     if (sqlite3_stmt_readonly(stmt.get()) == 0) {
-      throw DriverError("sqlite: refusing a statement that writes to the database (loginref only reads; "
-                        "the password_query must be a SELECT)");
+      throw DriverError(
+          "sqlite: the statement would write to the database; loginref opens it read-only: "
+          "the password_query must not write");
     }
     return stmt;
   }
@@ -185,8 +195,9 @@ private:
     return std::chrono::steady_clock::now() > driver->m_deadline ? 1 : 0;
   }
 
-  SqliteHandle m_db;
+  std::string m_path;
   std::chrono::milliseconds m_timeout;
+  SqliteHandle m_db{nullptr, &sqlite3_close};
   std::chrono::steady_clock::time_point m_deadline{};
 };
 
@@ -195,8 +206,7 @@ private:
 // --- Factory -----------------------------------------------------------------
 
 std::unique_ptr<Driver> open_sqlite(const std::string& path, const DriverOptions& options) {
-  check_database_path(path);
-  return std::make_unique<SqliteDriver>(open_read_only(path), options);
+  return std::make_unique<SqliteDriver>(parse_connect_string(path), options);
 }
 
 } // namespace loginref::driver
