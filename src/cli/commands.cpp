@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -86,7 +88,12 @@ std::optional<std::string> read_password(const TestOptions& options) {
   return std::nullopt;
 }
 
+// my_hostname in Dovecot (src/lib/hostpid.c): DOVECOT_HOSTNAME when the
+// master passes it, else gethostname().
 std::string machine_hostname() {
+  if (const char* configured = std::getenv("DOVECOT_HOSTNAME"); configured && *configured) {
+    return configured;
+  }
   char name[256] = {};
   if (gethostname(name, sizeof(name) - 1) != 0) {
     return "localhost";
@@ -133,7 +140,10 @@ LoginRequest login_request(const TestOptions& options) {
   LoginRequest request;
   request.user = options.user;
   request.password = read_password(options);
+  // sasl_server_auth_begin upper-cases the mechanism (%m, AUTH= in URLs).
   request.mech = options.mech;
+  std::transform(request.mech.begin(), request.mech.end(), request.mech.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   request.service = options.service;
   request.remote_ip = options.remote_ip;
   request.local_ip = options.local_ip;

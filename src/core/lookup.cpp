@@ -160,6 +160,7 @@ Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSetti
   Report report;
   report.request = request;
   report.query_origin = config.password_query.origin;
+  report.driver = std::string(driver::to_string(db.kind()));
 
   const NormalizedUser normalized = normalize_username(settings, request);
   // A refused name has no normalised form; Dovecot's reply then carries
@@ -172,6 +173,7 @@ Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSetti
     report.password_check = check_password(report.passdb, request);
   }
   finish_passdb_lookup(report.passdb);
+  report.connection = db.connection_info();
   report.user = report.passdb.user;
 
   const DecisionInput input{report.passdb, request, settings, request.password.has_value()};

@@ -47,6 +47,8 @@ struct Report {
   PassdbResult passdb;
   Decision decision;
   std::string response; // the tagged line, without CRLF
+  std::string driver;     // sqlite, pgsql or mysql
+  std::string connection; // which server answered, and why others did not ("" if nothing to say)
   std::vector<Warning> warnings;
 };
 

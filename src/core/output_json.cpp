@@ -82,6 +82,7 @@ void write_report(std::ostream& out, const Report& report, OutputFormat format) 
                         {"failure", report.passdb.failure},
                         {"log", report.passdb.log}};
   json["query"] = report.query;
+  json["database"] = Json{{"driver", report.driver}, {"connection", report.connection}};
   json["fields"] = fields_json(report.passdb.fields);
   json["discarded_fields"] = fields_json(report.passdb.rolled_back);
   json["reply_fields"] = fields_json(decision.reply_fields);

@@ -80,6 +80,7 @@ void write_text_report(std::ostream& out, const Report& report) {
   if (!report.query.empty()) {
     line(out, "query:", printable(report.query));
   }
+  line(out, "database:", report.driver + (report.connection.empty() ? "" : ": " + printable(report.connection)));
   line(out, "fields:", field_list(report.passdb.fields));
   if (field_list(report.passdb.rolled_back) != "(none)") {
     line(out, "discarded:", field_list(report.passdb.rolled_back));

@@ -566,10 +566,16 @@ def main():
     if not opts.record:
         if not opts.loginref or not os.access(opts.loginref, os.X_OK):
             raise SystemExit("loginref binary not found: pass --loginref PATH (or --record)")
+        opts.loginref = os.path.abspath(opts.loginref)
         # Run a private copy: a rebuild during the run must not change the
         # binary under test (or make it briefly unexecutable).
+        # The pgsql/mysql drivers are modules loaded from the binary's directory.
         bindir = tempfile.mkdtemp(prefix="ldt-bin-")
         shutil.copy2(opts.loginref, os.path.join(bindir, "loginref"))
+        srcdir = os.path.dirname(opts.loginref)
+        for name in os.listdir(srcdir):
+            if name.startswith("loginref_driver_") and name.endswith(".so"):
+                shutil.copy2(os.path.join(srcdir, name), bindir)
         opts.loginref_dir = bindir
         opts.loginref = os.path.join(bindir, "loginref")
 
