@@ -4,7 +4,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # Debian 12 packages needed to build loginref.
 build_packages="cmake g++ make pkg-config libcli11-dev nlohmann-json3-dev libsqlite3-dev \
-sqlite3 libcrypt-dev libssl-dev libpq-dev libmariadb-dev libgtest-dev libgmock-dev"
+sqlite3 libcrypt-dev libssl-dev libsodium-dev libpq-dev libmariadb-dev libgtest-dev libgmock-dev"
 
 # ... and to run every test: the database servers and a real Dovecot 2.3.
 test_packages="postgresql mariadb-server dovecot-core dovecot-imapd dovecot-sqlite \

@@ -26,6 +26,9 @@ and `rows` or `sql` are required):
   password      password sent (default PASSWORD)
   backend       True: start a second private Dovecot (accepts any
                 password) and substitute its port for @BACKEND_PORT@
+  backend_dependent  True: Dovecot's line comes from the proxy backend,
+                which loginref cannot see; loginref must predict the OK line of
+                a backend that accepts, and the lines are not compared
   note          why the case exists / what Dovecot was seen to do
 
 Placeholders in row values and the query: @PORT@ is the port of the
@@ -473,11 +476,11 @@ CASES = [
      "rows": alice(proxy="Y", host="127.0.0.1", port="@BACKEND_PORT@"),
      "password": WRONG,
      "query": "SELECT password, proxy, host, port FROM users WHERE userid = '%u'"},
-    {"name": "proxy-without-host", "expect": "proxy",
+    {"name": "proxy-without-host", "expect": "tempfail",
      "rows": alice(proxy="Y"),
      "query": "SELECT password, proxy FROM users WHERE userid = '%u'",
      "note": "recorded: what 2.3.19's imap-login really does"},
-    {"name": "proxy-empty-host", "expect": "proxy",
+    {"name": "proxy-empty-host", "expect": "reject",
      "rows": alice(proxy="Y", host=""),
      "query": "SELECT password, proxy, host FROM users WHERE userid = '%u'"},
     {"name": "proxy-host-name-localhost", "expect": "proxy", "backend": True,
@@ -488,11 +491,11 @@ CASES = [
      "rows": alice(proxy="Y", host="no-such-host.invalid", port="@DEAD_PORT@"),
      "query": "SELECT password, proxy, host, port FROM users WHERE userid = '%u'",
      "note": "DNS failure in auth -> tempfail"},
-    {"name": "proxy-backend-down", "expect": "proxy",
+    {"name": "proxy-backend-down", "expect": "proxy", "backend_dependent": True,
      "rows": alice(proxy="Y", host="127.0.0.1", port="@DEAD_PORT@"),
      "query": "SELECT password, proxy, host, port FROM users WHERE userid = '%u'",
      "note": "nothing listens on the port: connect fails after reconnects"},
-    {"name": "proxy-loop-to-self", "expect": "proxy",
+    {"name": "proxy-loop-to-self", "expect": "tempfail",
      "rows": alice(proxy="Y", host="127.0.0.1", port="@PORT@"),
      "query": "SELECT password, proxy, host, port FROM users WHERE userid = '%u'",
      "note": "plain proxy (not _maybe) to our own IP and port: login detects the loop"},

@@ -29,6 +29,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 import cases as catalogue  # noqa: E402
 
 DECISIONS = {"proxy", "referral-suggest", "referral-require", "local",
@@ -392,7 +393,9 @@ def run_loginref(binary, conf, case, port, client_port, hostname):
 def line_fits_decision(line, decision):
     """A coarse check of the catalogue itself: could Dovecot's `line` belong
     to `decision`? (A proxy's line is the backend's: anything goes.)"""
-    tempfail = b"[UNAVAILABLE] Temporary authentication failure. [" in line
+    # loginref calls both UNAVAILABLE lines tempfail: the auth one and
+    # imap-login's "Account is temporarily unavailable." (proxy cannot start).
+    tempfail = b"a1 NO [UNAVAILABLE] " in line
     if decision in ("local", "referral-suggest"):
         return line.startswith(b"a1 OK ")
     if decision == "referral-require":
@@ -485,7 +488,12 @@ def run_case(case, opts, index):
                                 % (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:]))
         else:
             res.loginref = response.encode("utf-8", errors="surrogateescape")
-            if template_stamp(res.loginref) != template_stamp(res.dovecot):
+            if case.get("backend_dependent"):
+                # loginref cannot see the backend: it predicts the line of a
+                # backend that accepts the login (a Dovecot 2.3.19 like this one).
+                if not res.loginref.startswith(b"a1 OK [CAPABILITY "):
+                    res.problems.append("loginref's proxy line is not the backend's OK line")
+            elif template_stamp(res.loginref) != template_stamp(res.dovecot):
                 res.problems.append("response differs")
         if res.decision != res.expect:
             res.problems.append("decision %r, expected %r" % (res.decision, res.expect))

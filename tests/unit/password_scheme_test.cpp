@@ -224,16 +224,19 @@ TEST(PasswordScheme, EmptySchemeIsUnknown) {
   EXPECT_EQ("Unknown scheme ", message_of("secret", "{}secret"));
 }
 
-TEST(PasswordScheme, ArgonIsReportedAsUnsupported) {
-  const VerifyResult result = verify_password(
-      "secret",
+// Hashes from `doveadm pw -s ARGON2ID|ARGON2I -p secret` (Debian's Dovecot 2.3.19.1).
+TEST(PasswordScheme, ArgonVerifiesWithLibsodiumAsDebiansDovecotDoes) {
+  const std::string argon2id =
       "{ARGON2ID}$argon2id$v=19$m=65536,t=3,p=1$rQqzLE8HaiPJQph0lN8ulQ$Z/rGJLrgfdbalZTmCYO/6rGAB+2"
-      "tDO1mPaDrVQedJ4M",
-      "");
-  EXPECT_EQ("unknown_scheme", name_of(result.outcome));
-  EXPECT_EQ("Unknown scheme ARGON2ID (loginref does not support Argon2; Dovecot 2.3.19 verifies "
-            "it only when built with libsodium, as Debian's dovecot-core is)",
-            result.message);
+      "tDO1mPaDrVQedJ4M";
+  const std::string argon2i = "{ARGON2I}$argon2i$v=19$m=32768,t=4,p=1$e+kpf/ZbMAa1afJoS8MFPQ$"
+                              "t04fci+9vcGYbqcTxD+kjEvNBoOE2brA/swMxTdZJUM";
+  EXPECT_EQ("match", name_of(verify_password("secret", argon2id, "").outcome));
+  EXPECT_EQ("mismatch", name_of(verify_password("wrong", argon2id, "").outcome));
+  EXPECT_EQ("match", name_of(verify_password("secret", argon2i, "").outcome));
+  EXPECT_EQ("mismatch", name_of(verify_password("wrong", argon2i, "").outcome));
+  // Garbage is a mismatch too: crypto_pwhash_str_verify just fails.
+  EXPECT_EQ("mismatch", name_of(verify_password("secret", "{ARGON2ID}garbage", "").outcome));
 }
 
 TEST(PasswordScheme, OtpIsReportedAsUnsupported) {
@@ -247,7 +250,8 @@ TEST(PasswordScheme, SupportedSchemesListsVerifiableSchemesOnly) {
                            "SCRAM-SHA-256", "CRAM-MD5", "DIGEST-MD5", "PLAIN-MD4"}) {
     EXPECT_THAT(names, Contains(name));
   }
-  EXPECT_THAT(names, Not(Contains("ARGON2I")));
+  EXPECT_THAT(names, Contains("ARGON2I"));
+  EXPECT_THAT(names, Contains("ARGON2ID"));
   EXPECT_THAT(names, Not(Contains("OTP")));
 }
 

@@ -282,7 +282,17 @@ private:
     std::snprintf(seconds.data(), seconds.size(), "%lld.%03lld",
                   static_cast<long long>(m_timeout.count() / 1000),
                   static_cast<long long>(m_timeout.count() % 1000));
-    run_own("SET SESSION max_statement_time = " + std::string(seconds.data()));
+    try {
+      run_own("SET SESSION max_statement_time = " + std::string(seconds.data()));
+    } catch (const DriverError& error) {
+      // Oracle MySQL has no max_statement_time (a MariaDB variable); its
+      // max_execution_time (milliseconds, SELECT only) bounds the same
+      // statements. Any other failure still ends the connection attempt.
+      if (std::string(error.what()).find("Unknown system variable") == std::string::npos) {
+        throw;
+      }
+      run_own("SET SESSION max_execution_time = " + std::to_string(m_timeout.count()));
+    }
   }
 
   // The mysql_options() calls of driver_mysql_connect, in its order.
