@@ -86,6 +86,8 @@ HBA
   as_user postgres "$bin/psql" -h "$pg_dir/run" -p "$pg_port" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1 <<SQL >/dev/null
 SELECT 'CREATE ROLE $db_user LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$db_user') \gexec
 ALTER ROLE $db_user PASSWORD '$db_password';
+-- The differential tests make one scratch database per case.
+ALTER ROLE $db_user CREATEDB;
 SELECT 'CREATE DATABASE $db_name OWNER $db_user ENCODING ''UTF8''' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$db_name') \gexec
 SQL
   log "PostgreSQL running: socket $pg_dir/run, port $pg_port"
@@ -150,6 +152,9 @@ CREATE USER IF NOT EXISTS '$db_user'@'localhost' IDENTIFIED BY '$db_password';
 CREATE USER IF NOT EXISTS '$db_user'@'127.0.0.1' IDENTIFIED BY '$db_password';
 GRANT ALL ON $db_name.* TO '$db_user'@'localhost';
 GRANT ALL ON $db_name.* TO '$db_user'@'127.0.0.1';
+-- The differential tests make one scratch database per case (ldt_*).
+GRANT ALL ON \`ldt\\_%\`.* TO '$db_user'@'localhost';
+GRANT ALL ON \`ldt\\_%\`.* TO '$db_user'@'127.0.0.1';
 SQL
   log "MariaDB running: socket $my_socket, port $my_port"
 }
