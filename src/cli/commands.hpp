@@ -3,7 +3,13 @@
 // commands.cpp; main.cpp only runs the table and maps errors to exit codes.
 #pragma once
 
+#include <functional>
+
 #include "cli/exit_code.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace loginref::cli {
 
@@ -11,6 +17,11 @@ namespace loginref::cli {
 struct Invocation {
   bool json = false; // --json was given: errors are also written as JSON
 };
+
+// One subcommand: adds its options to `command` and returns what runs it
+// once argv is parsed. Each lives in its own <name>_command.cpp.
+using CommandRunner = std::function<ExitCode()>;
+CommandRunner add_test_command(CLI::App& command, Invocation& invocation);
 
 // Parses argv, runs the chosen subcommand and returns its exit code.
 // Throws loginref::Error subclasses (UsageError for CLI11 parse errors).

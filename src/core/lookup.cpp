@@ -186,6 +186,10 @@ Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSetti
     // Dovecot logs this and goes on with the partly expanded name.
     report.warnings.push_back({"username_format_failed", normalized.format_error});
   }
+  if (report.decision.kind == DecisionKind::tempfail && report.error.empty()) {
+    // Every tempfail says why, also in JSON ("error").
+    report.error = report.decision.rule;
+  }
   if (report.password_check.status == PasswordCheck::skipped) {
     report.warnings.push_back({"password_check_skipped",
                                "no password given: the decision assumes the password is right"});

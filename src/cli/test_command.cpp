@@ -1,0 +1,71 @@
+// loginref test: one login, one report.
+#include <CLI/CLI.hpp>
+#include <ctime>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "core/lookup.hpp"
+#include "core/output.hpp"
+
+namespace loginref::cli {
+
+namespace {
+
+struct TestOptions {
+  DatabaseOptions database;
+  LoginOptions login;
+  std::string user;
+  bool json = false;
+  std::string expect;
+};
+
+// The exit code for a finished report.
+ExitCode test_exit_code(const Report& report, std::optional<DecisionKind> expect) {
+  const DecisionKind decision = report.decision.kind;
+  if (expect) {
+    if (*expect == decision) {
+      return ExitCode::ok;
+    }
+    std::cerr << "loginref: expected " << to_string(*expect) << ", got " << to_string(decision)
+              << '\n';
+    if (decision != DecisionKind::tempfail) {
+      return ExitCode::expectation_failed;
+    }
+  }
+  if (decision == DecisionKind::tempfail) {
+    std::cerr << "loginref: error: tempfail: " << report.error << '\n';
+    return ExitCode::tempfail;
+  }
+  return ExitCode::ok;
+}
+
+ExitCode run_test(const TestOptions& options) {
+  const std::optional<DecisionKind> expect = parse_decision("--expect", options.expect);
+  const AuthSettings settings = auth_settings(options.login);            // throws UsageError
+  const SqlConfig config = load_config(options.database);                // throws ConfigError
+  const LoginRequest request = login_request(options.login, options.user); // throws ConfigError
+  std::unique_ptr<driver::Driver> db = open_database(config, options.database);
+  const Report report = lookup_login(*db, config, settings, request, std::time(nullptr));
+  write_report(std::cout, report, options.json ? OutputFormat::json : OutputFormat::text);
+  return test_exit_code(report, expect);
+}
+
+} // namespace
+
+std::function<ExitCode()> add_test_command(CLI::App& command, Invocation& invocation) {
+  std::shared_ptr<TestOptions> options = std::make_shared<TestOptions>();
+  add_database_options(command, options->database);
+  command.add_option("--user,-u", options->user, "the login name, as the client types it")
+      ->required();
+  add_login_options(command, options->login);
+  command.add_flag("--json", options->json, "write one JSON object instead of text");
+  command.add_option("--expect", options->expect, "exit 1 unless the decision is DECISION");
+  return [options, &invocation]() {
+    invocation.json = options->json;
+    return run_test(*options);
+  };
+}
+
+} // namespace loginref::cli
