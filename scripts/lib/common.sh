@@ -4,11 +4,12 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # Debian 12 packages needed to build loginref.
 build_packages="cmake g++ make pkg-config libcli11-dev nlohmann-json3-dev libsqlite3-dev \
-sqlite3 libcrypt-dev libssl-dev libsodium-dev libpq-dev libmariadb-dev libgtest-dev libgmock-dev"
+sqlite3 libcrypt-dev libssl-dev libsodium-dev libpq-dev libmariadb-dev libgtest-dev libgmock-dev \
+libyaml-cpp-dev"
 
 # ... and to run every test: the database servers and a real Dovecot 2.3.
 test_packages="postgresql mariadb-server dovecot-core dovecot-imapd dovecot-sqlite \
-dovecot-pgsql dovecot-mysql python3"
+dovecot-pgsql dovecot-mysql python3 clang libclang-rt-14-dev"
 
 say() { printf '==> %s\n' "$*"; }
 

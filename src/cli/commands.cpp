@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/common.hpp"
 #include "core/error.hpp"
 
 namespace loginref::cli {
@@ -21,6 +22,11 @@ struct Command {
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"test", "predict Dovecot's answer to one IMAP login", add_test_command},
+      {"audit", "every user's decision, without passwords, and a summary", add_audit_command},
+      {"diff", "every user whose decision changes between two configs", add_diff_command},
+      {"lint", "check a dovecot-sql.conf.ext's password_query without a database", add_lint_command},
+      {"check", "run the logins of a plan file and compare each with what it expects",
+       add_check_command},
   };
   return table;
 }
@@ -49,6 +55,7 @@ ExitCode run(int argc, char** argv, Invocation& invocation) {
     }
     throw UsageError(std::string(error.what()) + " (see 'loginref --help')");
   }
+  hide_connect_passwords(argc, argv); // ps shows argv to every user
   for (const auto& [sub, runner] : runners) {
     if (sub->parsed()) {
       return runner();

@@ -22,6 +22,10 @@ struct Invocation {
 // once argv is parsed. Each lives in its own <name>_command.cpp.
 using CommandRunner = std::function<ExitCode()>;
 CommandRunner add_test_command(CLI::App& command, Invocation& invocation);
+CommandRunner add_audit_command(CLI::App& command, Invocation& invocation);
+CommandRunner add_diff_command(CLI::App& command, Invocation& invocation);
+CommandRunner add_lint_command(CLI::App& command, Invocation& invocation);
+CommandRunner add_check_command(CLI::App& command, Invocation& invocation);
 
 // Parses argv, runs the chosen subcommand and returns its exit code.
 // Throws loginref::Error subclasses (UsageError for CLI11 parse errors).

@@ -105,10 +105,24 @@ AuthSettings auth_settings(const LoginOptions& options) {
   return settings;
 }
 
+namespace {
+
+// No IMAP LOGIN can carry a NUL (Dovecot 2.3.19 imap-parser.c: "NULs not
+// allowed in strings"; SASL PLAIN uses NUL as its separator).
+std::string refuse_nul(std::string password, const std::string& source) {
+  if (password.find('\0') != std::string::npos) {
+    throw ConfigError(source + ": the password contains a NUL byte, which no IMAP client can "
+                               "send (Dovecot answers BAD: NULs not allowed in strings)");
+  }
+  return password;
+}
+
+} // namespace
+
 std::optional<std::string> read_password(const LoginOptions& options) {
   // The password never comes from argv (ps shows argv to every user).
   if (options.password_stdin) {
-    return strip_newline(read_all(std::cin));
+    return refuse_nul(strip_newline(read_all(std::cin)), "--password-stdin");
   }
   if (!options.password_file.empty()) {
     std::ifstream file(options.password_file, std::ios::binary);
@@ -116,12 +130,34 @@ std::optional<std::string> read_password(const LoginOptions& options) {
       throw ConfigError("--password-file " + options.password_file +
                         ": cannot read: " + std::strerror(errno));
     }
-    return strip_newline(read_all(file));
+    return refuse_nul(strip_newline(read_all(file)), "--password-file " + options.password_file);
   }
   if (const char* value = std::getenv("LOGINREF_PASSWORD")) {
     return std::string(value);
   }
   return std::nullopt;
+}
+
+void hide_connect_passwords(int argc, char** argv) {
+  bool connect_value = false;
+  for (int i = 1; i < argc; ++i) {
+    char* arg = argv[i];
+    const bool inline_value = std::strncmp(arg, "--connect=", 10) == 0;
+    if (connect_value || inline_value) {
+      // libpq/mysql connect strings: "password=" starts a token; the value
+      // runs to the next space (libpq quoting with '...' included).
+      for (char* at = std::strstr(arg, "password="); at; at = std::strstr(at, "password=")) {
+        at += std::strlen("password=");
+        const char quote = *at == '\'' ? '\'' : ' ';
+        char* end = at + (quote == '\'' ? 1 : 0);
+        while (*end && *end != quote) {
+          ++end;
+        }
+        std::fill(at, end + (quote == '\'' && *end ? 1 : 0), '*');
+      }
+    }
+    connect_value = std::strcmp(arg, "--connect") == 0;
+  }
 }
 
 std::string machine_hostname() {

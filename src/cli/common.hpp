@@ -72,6 +72,12 @@ LoginRequest login_request(const LoginOptions& options, const std::string& user)
 // Throws ConfigError for an unreadable --password-file.
 std::optional<std::string> read_password(const LoginOptions& options);
 
+// Overwrites, in the process's own argv memory, the value of every
+// password= in a --connect argument with '*', so that ps and
+// /proc/PID/cmdline no longer show it (CLI11 has already copied it). Call
+// right after parsing; the password is visible only until then.
+void hide_connect_passwords(int argc, char** argv);
+
 // my_hostname as Dovecot has it: DOVECOT_HOSTNAME, else gethostname().
 std::string machine_hostname();
 

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/expand.hpp"
+#include "core/lint.hpp"
 #include "core/password_scheme.hpp"
 #include "core/response.hpp"
 
@@ -132,6 +133,7 @@ PassdbResult query_passdb(driver::Driver& db, const SqlConfig& config, const Log
   const Expansion real = expand(config.password_query.value,
                                 auth_vars(request, report.user, request.password.value_or("")),
                                 escape);
+  report.query_as_run = real.text; // shown only with --show-secrets
   return run_password_query(db, real.text, input, report);
 }
 
@@ -190,11 +192,32 @@ Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSetti
     // Every tempfail says why, also in JSON ("error").
     report.error = report.decision.rule;
   }
+  add_lint_warnings(report, config); // policy lint (core/lint.hpp)
   if (report.password_check.status == PasswordCheck::skipped) {
     report.warnings.push_back({"password_check_skipped",
                                "no password given: the decision assumes the password is right"});
   }
   return report;
+}
+
+std::optional<std::string> password_query_text(driver::Driver& db, const SqlConfig& config,
+                                               const AuthSettings& settings,
+                                               const LoginRequest& request) {
+  // The steps of lookup_login and query_passdb before the query, in order.
+  const NormalizedUser normalized = normalize_username(settings, request);
+  if (normalized.refused() ||
+      (request.password && password_has_illegal_chars(*request.password))) {
+    return std::nullopt;
+  }
+  const Escaper escape = [&db](std::string_view value) { return db.escape(value); };
+  if (expand(config.password_query.value,
+             auth_vars(request, normalized.user, k_redacted_password), escape)
+          .error) {
+    return std::nullopt;
+  }
+  return expand(config.password_query.value,
+                auth_vars(request, normalized.user, request.password.value_or("")), escape)
+      .text;
 }
 
 } // namespace loginref

@@ -50,6 +50,10 @@ struct Report {
   std::string driver;     // sqlite, pgsql or mysql
   std::string connection; // which server answered, and why others did not ("" if nothing to say)
   std::vector<Warning> warnings;
+  // The query as sent, %w included, and whether outputs may show it and the
+  // pass/password values (--show-secrets; off by default).
+  std::string query_as_run;
+  bool show_secrets = false;
 };
 
 // Runs one login against `db`. A database error during the query is not
@@ -57,5 +61,13 @@ struct Report {
 // why). Never throws DriverError.
 Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSettings& settings,
                     const LoginRequest& request, std::time_t now);
+
+// The password_query text lookup_login would send for `request`, or
+// nullopt when it would send none (a refused name or password, a query
+// that does not expand). lookup_batch uses it to send a batch's queries
+// before running lookup_login on each answer.
+std::optional<std::string> password_query_text(driver::Driver& db, const SqlConfig& config,
+                                               const AuthSettings& settings,
+                                               const LoginRequest& request);
 
 } // namespace loginref

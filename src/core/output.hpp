@@ -20,6 +20,12 @@ void write_report(std::ostream& out, const Report& report, OutputFormat format);
 // {"loginref": 1, "error": {"message": ..., "exit_code": N}}.
 void write_error_json(std::ostream& out, std::string_view message, int exit_code);
 
+// `loginref lint`'s report: the file and its warnings (text: one
+// "warning:" line each, or "lint:     no warnings"; JSON: {"loginref": 1,
+// "config": ..., "warnings": [...]}).
+void write_lint_report(std::ostream& out, std::string_view config_path,
+                       const std::vector<Warning>& warnings, OutputFormat format);
+
 // Values of these fields are replaced by "<redacted>" in every output.
 bool is_secret_field(std::string_view name);
 

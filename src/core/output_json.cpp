@@ -5,6 +5,8 @@
 namespace loginref {
 
 void write_text_report(std::ostream& out, const Report& report);
+void write_text_lint(std::ostream& out, std::string_view config_path,
+                     const std::vector<Warning>& warnings);
 
 namespace {
 
@@ -16,11 +18,11 @@ std::string dump(const Json& json) {
   return json.dump(2, ' ', false, Json::error_handler_t::replace);
 }
 
-Json fields_json(const std::vector<PassdbField>& fields) {
+Json fields_json(const std::vector<PassdbField>& fields, bool show_secrets = false) {
   Json object = Json::object();
   for (const PassdbField& field : fields) {
     if (!field.hidden) {
-      object[field.name] = is_secret_field(field.name) ? "<redacted>" : field.value;
+      object[field.name] = is_secret_field(field.name) && !show_secrets ? "<redacted>" : field.value;
     }
   }
   return object;
@@ -81,15 +83,31 @@ void write_report(std::ostream& out, const Report& report, OutputFormat format) 
   json["passdb"] = Json{{"status", std::string(to_string(report.passdb.status))},
                         {"failure", report.passdb.failure},
                         {"log", report.passdb.log}};
-  json["query"] = report.query;
+  json["query"] = report.show_secrets ? report.query_as_run : report.query;
+  if (report.show_secrets) {
+    json["stored_password"] = report.passdb.password ? Json(*report.passdb.password) : Json(nullptr);
+  }
   json["database"] = Json{{"driver", report.driver}, {"connection", report.connection}};
-  json["fields"] = fields_json(report.passdb.fields);
-  json["discarded_fields"] = fields_json(report.passdb.rolled_back);
-  json["reply_fields"] = fields_json(decision.reply_fields);
+  json["fields"] = fields_json(report.passdb.fields, report.show_secrets);
+  json["discarded_fields"] = fields_json(report.passdb.rolled_back, report.show_secrets);
+  json["reply_fields"] = fields_json(decision.reply_fields, report.show_secrets);
   json["referral"] = referral_json(decision);
   json["proxy"] = proxy_json(decision);
   json["warnings"] = warnings_json(report.warnings);
   json["error"] = report.error.empty() ? Json(nullptr) : Json(report.error);
+  out << dump(json) << '\n';
+}
+
+void write_lint_report(std::ostream& out, std::string_view config_path,
+                       const std::vector<Warning>& warnings, OutputFormat format) {
+  if (format == OutputFormat::text) {
+    write_text_lint(out, config_path, warnings);
+    return;
+  }
+  Json json;
+  json["loginref"] = 1;
+  json["config"] = std::string(config_path);
+  json["warnings"] = warnings_json(warnings);
   out << dump(json) << '\n';
 }
 

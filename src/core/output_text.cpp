@@ -36,14 +36,14 @@ void line(std::ostream& out, std::string_view label, std::string_view value) {
   out << label << std::string(10 - std::min<std::size_t>(label.size(), 9), ' ') << value << '\n';
 }
 
-std::string field_list(const std::vector<PassdbField>& fields) {
+std::string field_list(const std::vector<PassdbField>& fields, bool show_secrets) {
   std::string text;
   for (const PassdbField& field : fields) {
     if (field.hidden) {
       continue;
     }
     text += (text.empty() ? "" : " ") + field.name;
-    text += "=" + printable(is_secret_field(field.name) ? "<redacted>" : field.value);
+    text += "=" + printable(is_secret_field(field.name) && !show_secrets ? "<redacted>" : field.value);
   }
   return text.empty() ? "(none)" : text;
 }
@@ -70,7 +70,7 @@ void write_text_report(std::ostream& out, const Report& report) {
   const Decision& decision = report.decision;
   line(out, "decision:", to_string(decision.kind));
   line(out, "response:", printable(report.response));
-  std::string user = report.user;
+  std::string user = printable(report.user); // a refused name is shown as typed
   if (report.request.user != report.user) {
     user += " (typed: " + printable(report.request.user) + ")";
   }
@@ -78,12 +78,15 @@ void write_text_report(std::ostream& out, const Report& report) {
   line(out, "why:", printable(decision.rule));
   line(out, "password:", password_text(report.password_check));
   if (!report.query.empty()) {
-    line(out, "query:", printable(report.query));
+    line(out, "query:", printable(report.show_secrets ? report.query_as_run : report.query));
   }
   line(out, "database:", report.driver + (report.connection.empty() ? "" : ": " + printable(report.connection)));
-  line(out, "fields:", field_list(report.passdb.fields));
-  if (field_list(report.passdb.rolled_back) != "(none)") {
-    line(out, "discarded:", field_list(report.passdb.rolled_back));
+  line(out, "fields:", field_list(report.passdb.fields, report.show_secrets));
+  if (field_list(report.passdb.rolled_back, false) != "(none)") {
+    line(out, "discarded:", field_list(report.passdb.rolled_back, report.show_secrets));
+  }
+  if (report.show_secrets && report.passdb.password) {
+    line(out, "stored:", printable(*report.passdb.password)); // --show-secrets only
   }
   if (decision.referral) {
     const Referral& referral = *decision.referral;
@@ -106,6 +109,17 @@ void write_text_report(std::ostream& out, const Report& report) {
   }
   for (const Warning& warning : report.warnings) {
     line(out, "warning:", warning.code + ": " + printable(warning.message));
+  }
+}
+
+void write_text_lint(std::ostream& out, std::string_view config_path,
+                     const std::vector<Warning>& warnings) {
+  line(out, "config:", printable(config_path));
+  for (const Warning& warning : warnings) {
+    line(out, "warning:", warning.code + ": " + printable(warning.message));
+  }
+  if (warnings.empty()) {
+    line(out, "lint:", "no warnings");
   }
 }
 

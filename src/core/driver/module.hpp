@@ -30,7 +30,7 @@ namespace loginref::driver {
 
 // Changes whenever this header, driver.hpp or error.hpp change in a way
 // that breaks a module built against the old version.
-inline constexpr const char* k_module_abi = "loginref-driver-module 1, gxx-abi " LOGINREF_STRINGIFY(
+inline constexpr const char* k_module_abi = "loginref-driver-module 2, gxx-abi " LOGINREF_STRINGIFY(
     __GXX_ABI_VERSION) ", cxx11-abi " LOGINREF_STRINGIFY(_GLIBCXX_USE_CXX11_ABI);
 
 enum class ModuleStatus { ok, config_error, driver_error };

@@ -215,6 +215,48 @@ public:
     }
   }
 
+  // mysql_use_result: rows come from the server as they are fetched, so a
+  // million rows are never held at once. The statement lasts until the
+  // caller has read the last row, so the server's statement time limit is
+  // lifted for it; the client-side deadline bounds each wait instead.
+  void query_each(const std::string& sql, const RowHandler& on_row) override {
+    if (!m_mysql) {
+      open_connection();
+    }
+    try {
+      run_own("SET SESSION TRANSACTION READ ONLY");
+      run_own("START TRANSACTION READ ONLY");
+      set_statement_time(std::chrono::milliseconds(0));
+      stream_query(sql, on_row);
+      set_statement_time(m_timeout);
+      run_own("ROLLBACK");
+    } catch (const DriverError&) {
+      rollback_after_error();
+      throw;
+    }
+  }
+
+  // One round trip per query: Connector/C has no pipelining for text
+  // queries, and sending several statements at once would need
+  // CLIENT_MULTI_STATEMENTS, which Dovecot 2.3 never sets (a ';' in a query
+  // would change meaning). The session is made read-only once per batch, so
+  // each query runs alone in autocommit instead of SET/START/query/ROLLBACK.
+  std::vector<QueryOutcome> query_batch(const std::vector<std::string>& sqls) override {
+    std::vector<QueryOutcome> outcomes;
+    outcomes.reserve(sqls.size());
+    for (const std::string& sql : sqls) {
+      outcomes.push_back(outcome_of([&] {
+        if (!m_mysql) {
+          open_connection();
+        }
+        run_own("SET SESSION TRANSACTION READ ONLY", m_batch_session);
+        m_batch_session = true;
+        return run_query(sql);
+      }));
+    }
+    return outcomes;
+  }
+
   // driver_mysql_escape_string: mysql_real_escape_string with the
   // connection (its character set counts), else mysql_escape_string.
   std::string escape(std::string_view value) const override {
@@ -273,15 +315,21 @@ private:
                         error.sqlstate());
     }
     m_mysql = std::move(mysql);
+    m_batch_session = false;
     const char* host_info = mysql_get_host_info(m_mysql.get());
     m_connection_info = std::string("connected to ") + (host_info != nullptr ? host_info : where) +
                         " dbname=" + m_connect.dbname.value_or("") +
                         " user=" + m_connect.user.value_or("");
-    // The server-side bound for each statement (MariaDB: seconds).
+    set_statement_time(m_timeout);
+  }
+
+  // The server-side bound for each statement (0: none).
+  void set_statement_time(std::chrono::milliseconds limit) {
+    // MariaDB: seconds.
     std::array<char, 32> seconds{};
     std::snprintf(seconds.data(), seconds.size(), "%lld.%03lld",
-                  static_cast<long long>(m_timeout.count() / 1000),
-                  static_cast<long long>(m_timeout.count() % 1000));
+                  static_cast<long long>(limit.count() / 1000),
+                  static_cast<long long>(limit.count() % 1000));
     try {
       run_own("SET SESSION max_statement_time = " + std::string(seconds.data()));
     } catch (const DriverError& error) {
@@ -291,7 +339,7 @@ private:
       if (std::string(error.what()).find("Unknown system variable") == std::string::npos) {
         throw;
       }
-      run_own("SET SESSION max_execution_time = " + std::to_string(m_timeout.count()));
+      run_own("SET SESSION max_execution_time = " + std::to_string(limit.count()));
     }
   }
 
@@ -390,6 +438,87 @@ private:
   // Our own statements (SET, START TRANSACTION, ROLLBACK).
   void run_own(const std::string& sql) { send(sql, Clock::now() + m_timeout); }
 
+  // run_own unless `already_done` (a setting that holds for the session).
+  void run_own(const std::string& sql, bool already_done) {
+    if (!already_done) {
+      run_own(sql);
+    }
+  }
+
+  // Sends `sql` and hands each row of its result set to `on_row` as it is
+  // fetched; further results are read and ignored, as in send().
+  void stream_query(const std::string& sql, const RowHandler& on_row) {
+    MYSQL* mysql = m_mysql.get();
+    int failed = 0;
+    if (!run_async(
+            mysql, [&] { return mysql_real_query_start(&failed, mysql, sql.data(), sql.size()); },
+            [&](int status) { return mysql_real_query_cont(&failed, mysql, status); },
+            Clock::now() + m_timeout + k_answer_grace)) {
+      throw timed_out();
+    }
+    if (failed != 0) {
+      throw query_error();
+    }
+    MysqlResult answer(mysql_use_result(mysql), &mysql_free_result);
+    if (!answer) {
+      if (mysql_errno(mysql) != 0) {
+        throw query_error();
+      }
+    } else {
+      std::vector<std::string> columns;
+      const unsigned int count = mysql_num_fields(answer.get());
+      const MYSQL_FIELD* fields = mysql_fetch_fields(answer.get());
+      for (unsigned int i = 0; i < count; ++i) {
+        columns.emplace_back(fields[i].name);
+      }
+      for (;;) {
+        MYSQL_ROW values = nullptr;
+        if (!run_async(
+                mysql, [&] { return mysql_fetch_row_start(&values, answer.get()); },
+                [&](int status) { return mysql_fetch_row_cont(&values, answer.get(), status); },
+                Clock::now() + m_timeout)) {
+          throw timed_out();
+        }
+        if (values == nullptr) {
+          if (mysql_errno(mysql) != 0) {
+            throw query_error();
+          }
+          break;
+        }
+        Row row;
+        row.reserve(count);
+        for (unsigned int i = 0; i < count; ++i) {
+          row.push_back(field_value(values, i));
+        }
+        on_row(columns, row);
+      }
+    }
+    answer.reset();
+    for (;;) {
+      int more = -1;
+      if (!run_async(
+              mysql, [&] { return mysql_next_result_start(&more, mysql); },
+              [&](int status) { return mysql_next_result_cont(&more, mysql, status); },
+              Clock::now() + m_timeout)) {
+        throw timed_out();
+      }
+      if (more > 0) {
+        throw query_error();
+      }
+      if (more < 0) {
+        return;
+      }
+      MYSQL_RES* extra = nullptr;
+      if (!run_async(
+              mysql, [&] { return mysql_store_result_start(&extra, mysql); },
+              [&](int status) { return mysql_store_result_cont(&extra, mysql, status); },
+              Clock::now() + m_timeout)) {
+        throw timed_out();
+      }
+      const MysqlResult ignored(extra, &mysql_free_result);
+    }
+  }
+
   // The password_query over the text protocol, as Dovecot 2.3 sends it.
   QueryResult run_query(const std::string& sql) {
     const MysqlResult answer = send(sql, Clock::now() + m_timeout + k_answer_grace);
@@ -460,6 +589,7 @@ private:
   std::chrono::milliseconds m_timeout;
   MysqlHandle m_mysql{nullptr, &mysql_close};
   std::string m_connection_info;
+  bool m_batch_session = false; // query_batch has made the session read-only
 };
 
 } // namespace

@@ -14,10 +14,12 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -210,6 +212,81 @@ public:
     }
   }
 
+  // Single-row mode: libpq hands over each row as it arrives, so a million
+  // rows are never held at once. No statement_timeout here: the statement
+  // lasts until the caller has read the last row; the client-side deadline
+  // bounds each wait instead.
+  void query_each(const std::string& sql, const RowHandler& on_row) override {
+    if (!m_conn) {
+      open_connection();
+    }
+    try {
+      run_own("BEGIN READ ONLY", Clock::now() + m_timeout);
+      if (PQsendQueryParams(m_conn.get(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
+                            0) == 0 ||
+          PQsetSingleRowMode(m_conn.get()) == 0) {
+        throw connection_error(m_conn.get(), m_connect.secrets);
+      }
+      flush(Clock::now() + m_timeout);
+      std::vector<std::string> columns;
+      std::optional<DriverError> failure;
+      for (;;) {
+        PgResult result = next_result(Clock::now() + m_timeout + k_answer_grace);
+        if (!result) {
+          break;
+        }
+        const ExecStatusType status = PQresultStatus(result.get());
+        if (status == PGRES_SINGLE_TUPLE) {
+          if (columns.empty()) {
+            columns = column_names(result.get());
+          }
+          on_row(columns, read_row(result.get(), 0));
+        } else if (status == PGRES_EMPTY_QUERY) {
+          failure = DriverError("pgsql: the query is empty (no SQL statement)");
+        } else if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && !failure) {
+          failure = make_error(result.get(), m_timeout);
+        }
+      }
+      if (failure) {
+        throw *failure;
+      }
+      run_own("ROLLBACK", Clock::now() + m_timeout);
+    } catch (const DriverError&) {
+      rollback_after_error();
+      throw;
+    }
+  }
+
+  // Pipeline mode (libpq 14+): every query is sent before the first answer
+  // is read, so a batch costs about one round trip instead of one per user.
+  // Each query still has its own text, as Dovecot sends it, and is followed
+  // by a Sync, so it runs in its own implicit transaction and one failure
+  // does not abort the next. The session is made read-only and given the
+  // statement timeout once, instead of BEGIN READ ONLY / SET LOCAL per query.
+  std::vector<QueryOutcome> query_batch(const std::vector<std::string>& sqls) override {
+    std::vector<QueryOutcome> outcomes;
+    outcomes.reserve(sqls.size());
+    try {
+      if (!m_conn) {
+        open_connection();
+      }
+      if (!m_batch_session) {
+        run_own("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = " +
+                    std::to_string(m_timeout.count()),
+                Clock::now() + m_timeout);
+        m_batch_session = true;
+      }
+      run_pipeline(sqls, outcomes);
+    } catch (const DriverError& e) {
+      // The connection is gone (or never came): the remaining queries fail
+      // as query() would have, each with the same error.
+      while (outcomes.size() < sqls.size()) {
+        outcomes.push_back(QueryOutcome{std::nullopt, e.what(), e.sqlstate()});
+      }
+    }
+    return outcomes;
+  }
+
   // driver_pgsql_escape_string: PQescapeStringConn with the connection (so
   // the server's encoding and standard_conforming_strings count), else
   // PQescapeString.
@@ -305,6 +382,7 @@ private:
 
   void use_connection(Attempt& winner, const std::vector<Attempt>& attempts) {
     m_conn = std::move(winner.conn);
+    m_batch_session = false;
     PQsetNoticeProcessor(m_conn.get(), &ignore_notice, nullptr);
     if (PQsetnonblocking(m_conn.get(), 1) != 0) {
       throw connection_error(m_conn.get(), m_connect.secrets);
@@ -373,19 +451,83 @@ private:
     default:
       throw make_error(answer, m_timeout);
     }
-    QueryResult result;
-    const int columns = PQnfields(answer);
-    for (int i = 0; i < columns; ++i) {
-      result.columns.emplace_back(PQfname(answer, i));
+    return read_result(answer);
+  }
+
+  // Sends each query followed by a Sync, then reads one outcome per query.
+  void run_pipeline(const std::vector<std::string>& sqls, std::vector<QueryOutcome>& outcomes) {
+    PGconn* conn = m_conn.get();
+    if (PQenterPipelineMode(conn) == 0) {
+      throw connection_error(conn, m_connect.secrets);
     }
+    const Clock::time_point deadline =
+        Clock::now() + m_timeout * static_cast<int>(std::max<std::size_t>(1, sqls.size() / 64 + 1));
+    for (const std::string& sql : sqls) {
+      if (PQsendQueryParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 0 ||
+          PQpipelineSync(conn) == 0) {
+        throw lost_connection();
+      }
+    }
+    flush(deadline);
+    for (std::size_t i = 0; i < sqls.size(); ++i) {
+      std::vector<PgResult> results;
+      while (PgResult result = next_result(deadline)) {
+        results.push_back(std::move(result));
+      }
+      const PgResult sync = next_result(deadline);
+      if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) {
+        throw lost_connection();
+      }
+      outcomes.push_back(outcome_of([&] { return answer_of(results); }));
+    }
+    if (PQexitPipelineMode(conn) == 0) {
+      throw lost_connection();
+    }
+  }
+
+  // What run_query makes of the results of one query.
+  QueryResult answer_of(const std::vector<PgResult>& results) const {
+    if (results.empty()) {
+      throw connection_error(m_conn.get(), m_connect.secrets);
+    }
+    const PGresult* answer = results.front().get();
+    switch (PQresultStatus(answer)) {
+    case PGRES_TUPLES_OK:
+    case PGRES_COMMAND_OK:
+      break;
+    case PGRES_EMPTY_QUERY:
+      throw DriverError("pgsql: the query is empty (no SQL statement)");
+    default:
+      throw make_error(answer, m_timeout);
+    }
+    return read_result(answer);
+  }
+
+  static std::vector<std::string> column_names(const PGresult* result) {
+    std::vector<std::string> columns;
+    const int count = PQnfields(result);
+    for (int i = 0; i < count; ++i) {
+      columns.emplace_back(PQfname(result, i));
+    }
+    return columns;
+  }
+
+  static Row read_row(const PGresult* result, int row_number) {
+    const int columns = PQnfields(result);
+    Row row;
+    row.reserve(static_cast<std::size_t>(columns));
+    for (int i = 0; i < columns; ++i) {
+      row.push_back(field_value(result, row_number, i));
+    }
+    return row;
+  }
+
+  static QueryResult read_result(const PGresult* answer) {
+    QueryResult result;
+    result.columns = column_names(answer);
     const int rows = PQntuples(answer);
     for (int r = 0; r < rows; ++r) {
-      Row row;
-      row.reserve(static_cast<std::size_t>(columns));
-      for (int i = 0; i < columns; ++i) {
-        row.push_back(field_value(answer, r, i));
-      }
-      result.rows.push_back(std::move(row));
+      result.rows.push_back(read_row(answer, r));
     }
     return result;
   }
@@ -403,11 +545,22 @@ private:
   // deadline that passes leaves the connection in an unknown state, so it
   // is dropped (PQcancel could block on a silent server).
   std::vector<PgResult> collect_results(Clock::time_point deadline) {
+    flush(deadline);
+    std::vector<PgResult> results;
+    while (PgResult result = next_result(deadline)) {
+      results.push_back(std::move(result));
+    }
+    return results;
+  }
+
+  // Sends what is queued, reading meanwhile so a server that answers early
+  // cannot block us both.
+  void flush(Clock::time_point deadline) {
     PGconn* conn = m_conn.get();
     for (;;) {
       const int flushed = PQflush(conn);
       if (flushed == 0) {
-        break;
+        return;
       }
       if (flushed < 0) {
         throw lost_connection();
@@ -419,33 +572,34 @@ private:
         throw lost_connection();
       }
     }
-    std::vector<PgResult> results;
+  }
+
+  // The next result of the current command, or null at its end.
+  PgResult next_result(Clock::time_point deadline) {
+    PGconn* conn = m_conn.get();
     for (;;) {
       if (PQconsumeInput(conn) == 0) {
         throw lost_connection();
       }
-      if (PQisBusy(conn) != 0) {
-        if (!wait_socket(PQsocket(conn), true, false, deadline)) {
-          throw timed_out();
-        }
-        continue;
+      if (PQisBusy(conn) == 0) {
+        return PgResult(PQgetResult(conn), &PQclear);
       }
-      PgResult result(PQgetResult(conn), &PQclear);
-      if (!result) {
-        return results;
+      if (!wait_socket(PQsocket(conn), true, false, deadline)) {
+        throw timed_out();
       }
-      results.push_back(std::move(result));
     }
   }
 
   DriverError lost_connection() {
     DriverError error = connection_error(m_conn.get(), m_connect.secrets);
     m_conn.reset();
+    m_batch_session = false;
     return error;
   }
 
   DriverError timed_out() {
     m_conn.reset();
+    m_batch_session = false;
     return DriverError("pgsql: no answer to the query within " + timeout_text(m_timeout) +
                        " (the timeout); the connection was closed");
   }
@@ -471,6 +625,7 @@ private:
   std::chrono::milliseconds m_timeout;
   PgConnection m_conn{nullptr, &PQfinish};
   std::string m_connection_info;
+  bool m_batch_session = false; // query_batch has set the session up
 };
 
 } // namespace

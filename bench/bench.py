@@ -1,0 +1,335 @@
+#!/usr/bin/env python3
+"""loginref audit benchmark (run through bench/run, which starts the servers).
+
+Measures, side by side in one run, for each driver:
+  floor    one bulk SELECT of every row the password_query reads, with the
+           database's own client (sqlite3, psql, mariadb), output discarded
+  audit    `loginref audit` over every user (iterate_query), 1 and 2 jobs
+  doveadm  `doveadm auth lookup` against a private Dovecot 2.3, fed the
+           users in batches of --batch names per process (a sample of
+           --doveadm-users users; the per-user cost is what is compared)
+and for SQLite also the peak memory of a --big user audit (max RSS from
+/usr/bin/time -v) and one `loginref test` against `sqlite3 DB "SELECT..."`
+and one `doveadm auth lookup`. Prints medians and the ratios the targets
+are stated in.
+"""
+import argparse
+import os
+import re
+import shlex
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+COLUMNS = "userid, password, host, port, destuser, nologin, proxy, proxy_maybe, reason"
+PASSWORD_QUERY = ("SELECT userid AS user, password, host, port, destuser, nologin, proxy, "
+                  "proxy_maybe, reason FROM bench_users WHERE userid = '%u'")
+ITERATE_QUERY = "SELECT userid AS user FROM bench_users"
+
+# The mix of rows: local, referral-require, referral-suggest, proxy, reject.
+def row_sql(i, driver):
+    """SQL expressions for one generated row, from the integer expression i."""
+    if driver == "sqlite":
+        name = "printf('user%%07d@example.com', %s)" % i
+    elif driver == "pgsql":
+        name = "'user' || lpad(%s::text, 7, '0') || '@example.com'" % i
+    else:
+        name = "concat('user', lpad(%s, 7, '0'), '@example.com')" % i
+    m = "(%s %% 10)" % i
+    return ", ".join([
+        name,
+        "'{PLAIN}secret'",
+        # Referral hosts by name; proxy hosts by IP (a name would be resolved,
+        # by Dovecot and loginref alike, and this machine has no DNS).
+        ("CASE WHEN %s IN (1, 2) THEN 'imap' || (%s %% 3) || '.example.com' "
+         "WHEN %s = 3 THEN '192.0.2.' || (%s %% 250 + 1) END" % (m, i, m, i))
+        if driver != "mysql" else
+        ("CASE WHEN %s IN (1, 2) THEN concat('imap', %s %% 3, '.example.com') "
+         "WHEN %s = 3 THEN concat('192.0.2.', %s %% 250 + 1) END" % (m, i, m, i)),
+        "NULL", "NULL",
+        "CASE WHEN %s IN (1, 4) THEN 'Y' END" % m,
+        "CASE WHEN %s = 3 THEN 'Y' END" % m,
+        "NULL", "NULL"])
+
+SCHEMA = ("CREATE TABLE bench_users (userid VARCHAR(64) PRIMARY KEY, password VARCHAR(128), "
+          "host VARCHAR(64), port INTEGER, destuser VARCHAR(64), nologin VARCHAR(4), "
+          "proxy VARCHAR(4), proxy_maybe VARCHAR(4), reason VARCHAR(128))")
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def run(argv, **kw):
+    return subprocess.run(argv, check=True, **kw)
+
+
+def timed(argv, stdin=None, env=None):
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   stdin=stdin, env=env)
+    return time.perf_counter() - start
+
+
+def median_of(runs, fn):
+    return statistics.median(fn() for _ in range(runs))
+
+
+def parse_connect(connect):
+    return dict(tok.split("=", 1) for tok in connect.split() if "=" in tok)
+
+
+class Db:
+    def __init__(self, driver, work):
+        self.driver = driver
+        self.work = work
+        if driver == "sqlite":
+            self.path = os.path.join(work, "bench.db")
+            self.connect = self.path
+        elif driver == "pgsql":
+            self.connect = os.environ["LOGINREF_TEST_PGSQL"]
+        else:
+            self.connect = os.environ["LOGINREF_TEST_MYSQL"]
+
+    def client(self, sql):
+        """argv that runs `sql` with the database's own client, rows as text."""
+        if self.driver == "sqlite":
+            return ["sqlite3", self.path, sql]
+        if self.driver == "pgsql":
+            return ["psql", "-X", "-q", "-A", "-t", self.connect, "-c", sql]
+        c = parse_connect(self.connect)
+        return ["mariadb", "--no-defaults", "--batch", "-S", c["host"], "-u", c["user"],
+                "-p" + c["password"], c["dbname"], "-e", sql]
+
+    def load(self, users, path=None):
+        if self.driver == "sqlite":
+            path = path or self.path
+            if os.path.exists(path):
+                os.unlink(path)
+            sql = (SCHEMA + ";\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                   "WHERE i < %d) INSERT INTO bench_users SELECT %s FROM n;\n"
+                   % (users, row_sql("i", "sqlite")))
+            run(["sqlite3", path], input=sql.encode())
+            os.chmod(path, 0o644)
+            return
+        if self.driver == "pgsql":
+            sql = ("DROP TABLE IF EXISTS bench_users; " + SCHEMA + "; INSERT INTO bench_users "
+                   "SELECT %s FROM generate_series(1, %d) AS g(i); ANALYZE bench_users;"
+                   % (row_sql("i", "pgsql"), users))
+        else:
+            sql = ("DROP TABLE IF EXISTS bench_users; " + SCHEMA + "; INSERT INTO bench_users "
+                   "SELECT %s FROM seq_1_to_%d AS s; ANALYZE TABLE bench_users;"
+                   % (row_sql("s.seq", "mysql"), users))
+        run(self.client(sql), stdout=subprocess.DEVNULL)
+
+    def config(self, name, connect=None):
+        path = os.path.join(self.work, "%s-%s.conf.ext" % (self.driver, name))
+        with open(path, "w") as f:
+            f.write("driver = %s\nconnect = %s\npassword_query = %s\niterate_query = %s\n"
+                    % (self.driver, connect or self.connect, PASSWORD_QUERY, ITERATE_QUERY))
+        os.chmod(path, 0o644)
+        return path
+
+
+DOVECOT_CONF = """\
+protocols = imap
+listen = 127.0.0.1
+base_dir = {dir}/run
+state_dir = {dir}/state
+instance_name = loginref-bench-{name}
+log_path = {dir}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+mail_location = maildir:~/Maildir
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+passdb {{
+  driver = sql
+  args = {sqlconf}
+}}
+userdb {{
+  driver = static
+  args = uid=65534 gid=65534 home={dir}/home
+}}
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Dovecot:
+    def __init__(self, work, name, sqlconf):
+        self.dir = os.path.join(work, "dovecot-" + name)
+        for sub in ("run", "state", "home"):
+            os.makedirs(os.path.join(self.dir, sub), mode=0o755, exist_ok=True)
+        os.chmod(self.dir, 0o755)
+        self.port = free_port()
+        self.conf = os.path.join(self.dir, "dovecot.conf")
+        with open(self.conf, "w") as f:
+            f.write(DOVECOT_CONF.format(dir=self.dir, name=name, port=self.port, sqlconf=sqlconf))
+        self.proc = None
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(["dovecot", "-F", "-c", self.conf],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     start_new_session=True)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("dovecot did not start (%s)" % self.conf)
+        # The auth process starts on first use: one lookup warms it up.
+        self.lookup(["user0000001@example.com"])
+        return self
+
+    def lookup(self, users):
+        return subprocess.run(["doveadm", "-c", self.conf, "auth", "lookup"] + users,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+
+    def __exit__(self, *exc):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def users_list(n, total):
+    step = max(1, total // n)
+    return ["user%07d@example.com" % (1 + (i * step) % total) for i in range(n)]
+
+
+def max_rss_kib(argv):
+    out = subprocess.run(["/usr/bin/time", "-v"] + argv, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True).stderr
+    return int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", out).group(1))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--loginref", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--users", type=int, default=100000)
+    ap.add_argument("--big", type=int, default=1000000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--singles", type=int, default=21)
+    ap.add_argument("--doveadm-users", type=int, default=2000)
+    ap.add_argument("--batch", type=int, default=500)
+    ap.add_argument("--drivers", default="sqlite,pgsql,mysql")
+    opts = ap.parse_args()
+    lr = opts.loginref
+    env = dict(os.environ, LOGINREF_DRIVER_DIR=os.path.dirname(lr))
+    results = []
+    lines = []
+
+    def out(line=""):
+        lines.append(line)
+        print(line, flush=True)
+
+    out("loginref audit benchmark: %d users, plain passwords, median of %d runs"
+        % (opts.users, opts.runs))
+    out("%-7s %10s %10s %10s %8s %10s %8s %8s" % ("driver", "floor s", "audit s", "audit -j2",
+                                                "us/user", "doveadm", "audit/", "doveadm/"))
+    out("%-7s %10s %10s %10s %8s %10s %8s %8s" % ("", "bulk SELECT", "", "", "(best)",
+                                                "us/user", "floor", "audit"))
+    for driver in opts.drivers.split(","):
+        db = Db(driver, opts.work)
+        log("%s: loading %d users" % (driver, opts.users))
+        db.load(opts.users)
+        conf = db.config("bench")
+        floor = median_of(opts.runs, lambda: timed(db.client(
+            "SELECT %s FROM bench_users" % COLUMNS), env=env))
+        audit_argv = [lr, "audit", "-c", conf, "-q", "--hostname", "bench"]
+        log("%s: audit" % driver)
+        audit1 = median_of(opts.runs, lambda: timed(audit_argv, env=env))
+        audit2 = median_of(opts.runs, lambda: timed(audit_argv + ["--jobs", "2"], env=env))
+        best = min(audit1, audit2)
+        log("%s: doveadm auth lookup, %d users in batches of %d"
+            % (driver, opts.doveadm_users, opts.batch))
+        sample = users_list(opts.doveadm_users, opts.users)
+        with Dovecot(opts.work, driver, conf) as dovecot:
+            def doveadm_all():
+                start = time.perf_counter()
+                for at in range(0, len(sample), opts.batch):
+                    dovecot.lookup(sample[at:at + opts.batch])
+                return time.perf_counter() - start
+            doveadm = median_of(opts.runs, doveadm_all) / len(sample)
+            single_doveadm = None
+            if driver == "sqlite":
+                single_doveadm = median_of(opts.singles,
+                                           lambda: timed(["doveadm", "-c", dovecot.conf, "auth",
+                                                          "lookup", "user0050000@example.com"]))
+        per_user = best / opts.users
+        target = 15 if driver == "sqlite" else 10
+        r = {"driver": driver, "floor": floor, "audit1": audit1, "audit2": audit2,
+             "per_user": per_user, "doveadm": doveadm,
+             "vs_floor": best / floor, "vs_doveadm": doveadm / per_user, "target": target}
+        results.append(r)
+        out("%-7s %10.3f %10.3f %10.3f %8.1f %10.1f %7.1fx %7.1fx" % (
+            driver, floor, audit1, audit2, per_user * 1e6, doveadm * 1e6, r["vs_floor"],
+            r["vs_doveadm"]))
+        if driver == "sqlite":
+            user = "user0050000@example.com"
+            single_lr = median_of(opts.singles, lambda: timed(
+                [lr, "test", "-c", conf, "-u", user, "--hostname", "bench"], env=env))
+            single_sqlite = median_of(opts.singles, lambda: timed(db.client(
+                "SELECT %s FROM bench_users WHERE userid = '%s'" % (COLUMNS, user))))
+            r.update(single_lr=single_lr, single_sqlite=single_sqlite,
+                     single_doveadm=single_doveadm)
+            log("sqlite: %d-user audit for peak memory" % opts.big)
+            big_path = os.path.join(opts.work, "big.db")
+            db.load(opts.big, big_path)
+            big_conf = db.config("big", big_path)
+            rss = max_rss_kib([lr, "audit", "-c", big_conf, "-q", "--hostname", "bench"])
+            r["big_rss_kib"] = rss
+            os.unlink(big_path)
+
+    out("")
+    out("targets:")
+    ok = True
+    def verdict(cond):
+        nonlocal ok
+        ok = ok and cond
+        return "ok  " if cond else "MISS"
+    for r in results:
+        out("  %s %-6s audit per user %.1fx the bulk-SELECT floor (target <= %dx)"
+            % (verdict(r["vs_floor"] <= r["target"]), r["driver"], r["vs_floor"], r["target"]))
+        out("  %s %-6s audit %.0fx faster per user than doveadm auth lookup (target >= 30x)"
+            % (verdict(r["vs_doveadm"] >= 30), r["driver"], r["vs_doveadm"]))
+        if "big_rss_kib" in r:
+            out("  %s sqlite %d-user audit peak RSS %.1f MiB (target < 64 MiB)"
+                % (verdict(r["big_rss_kib"] < 64 * 1024), opts.big, r["big_rss_kib"] / 1024))
+            out("  %s sqlite one loginref test %.1f ms = %.2fx sqlite3 SELECT %.1f ms "
+                "(target <= 2x)" % (verdict(r["single_lr"] <= 2 * r["single_sqlite"]),
+                                    r["single_lr"] * 1e3, r["single_lr"] / r["single_sqlite"],
+                                    r["single_sqlite"] * 1e3))
+            out("  %s sqlite one loginref test %.2fx faster than doveadm auth lookup %.1f ms "
+                "(target >= 2x)" % (verdict(r["single_doveadm"] >= 2 * r["single_lr"]),
+                                    r["single_doveadm"] / r["single_lr"],
+                                    r["single_doveadm"] * 1e3))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
