@@ -85,8 +85,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.hostname = "mail.example.com";
   const loginref::DecisionInput decision_input{result, request, settings, (flags & 1) != 0};
   const loginref::Decision decision = loginref::decide(decision_input, fake_resolve);
-  (void)loginref::response_line(decision, loginref::ResponseContext{.tag = "a1",
-                                                                    .hostname = request.hostname,
-                                                                    .now = 1'700'000'000});
+  (void)loginref::response_line(
+      decision,
+      loginref::ResponseContext{.tag = "a1", .hostname = request.hostname, .now = 1'700'000'000});
   return 0;
 }

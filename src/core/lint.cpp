@@ -505,8 +505,28 @@ std::vector<Warning> lint_report(const Report& report) {
   return warnings;
 }
 
+namespace {
+
+// The query's warnings depend on the config alone, and an audit asks for
+// them once per user: the last answer is kept (per thread, for --jobs).
+const std::vector<Warning>& query_warnings(const SqlConfig& config) {
+  thread_local std::string key;
+  thread_local std::vector<Warning> warnings;
+  thread_local bool known = false;
+  std::string current = config.driver.value + '\n' + config.password_query.origin + '\n' +
+                        config.password_query.value;
+  if (!known || current != key) {
+    warnings = lint_query(config);
+    key = std::move(current);
+    known = true;
+  }
+  return warnings;
+}
+
+} // namespace
+
 void add_lint_warnings(Report& report, const SqlConfig& config) {
-  std::vector<Warning> found = lint_query(config);
+  std::vector<Warning> found = query_warnings(config);
   for (Warning& warning : lint_report(report)) {
     found.push_back(std::move(warning));
   }

@@ -120,20 +120,24 @@ PassdbResult query_passdb(driver::Driver& db, const SqlConfig& config, const Log
     return refused_before_query(input, "Attempted login with password having illegal chars");
   }
   const Escaper escape = [&db](std::string_view value) { return db.escape(value); };
-  const Expansion shown = expand(config.password_query.value,
-                                 auth_vars(request, report.user, k_redacted_password), escape);
-  report.query = shown.text;
-  if (shown.error) {
+  const std::string password = request.password.value_or("");
+  const Expansion real =
+      expand(config.password_query.value, auth_vars(request, report.user, password), escape);
+  report.query_as_run = real.text; // shown only with --show-secrets
+  // %w is shown as ******** when there is a password to hide; without one
+  // (audits) the query as run is the one shown, and one expansion suffices.
+  report.query = password.empty() ? real.text
+                                  : expand(config.password_query.value,
+                                           auth_vars(request, report.user, k_redacted_password),
+                                           escape)
+                                        .text;
+  if (real.error) {
     const std::string& origin = config.password_query.origin;
     report.error = (origin.starts_with("--") ? origin : origin + ": password_query") + ": " +
-                   *shown.error + " (Dovecot fails every lookup with it: tempfail)";
+                   *real.error + " (Dovecot fails every lookup with it: tempfail)";
     return passdb_query_failed(input, "Failed to expand password_query=" +
-                                          config.password_query.value + ": " + *shown.error);
+                                          config.password_query.value + ": " + *real.error);
   }
-  const Expansion real = expand(config.password_query.value,
-                                auth_vars(request, report.user, request.password.value_or("")),
-                                escape);
-  report.query_as_run = real.text; // shown only with --show-secrets
   return run_password_query(db, real.text, input, report);
 }
 
@@ -210,14 +214,13 @@ std::optional<std::string> password_query_text(driver::Driver& db, const SqlConf
     return std::nullopt;
   }
   const Escaper escape = [&db](std::string_view value) { return db.escape(value); };
-  if (expand(config.password_query.value,
-             auth_vars(request, normalized.user, k_redacted_password), escape)
-          .error) {
+  const Expansion real = expand(config.password_query.value,
+                                auth_vars(request, normalized.user, request.password.value_or("")),
+                                escape);
+  if (real.error) {
     return std::nullopt;
   }
-  return expand(config.password_query.value,
-                auth_vars(request, normalized.user, request.password.value_or("")), escape)
-      .text;
+  return real.text;
 }
 
 } // namespace loginref
