@@ -163,29 +163,6 @@ std::string translate_and_check(std::string& user, const AuthSettings& settings,
   return "";
 }
 
-// The variables auth has when it applies auth_username_format: the client
-// has not sent the password to the passdb yet, so %w is empty.
-AuthVars username_format_vars(const LoginRequest& request, const std::string& user) {
-  AuthVars vars;
-  vars.user = user;
-  vars.original_user = request.user;
-  vars.service = request.service;
-  vars.local_ip = request.local_ip;
-  vars.remote_ip = request.remote_ip;
-  vars.real_local_ip = request.local_ip;
-  vars.real_remote_ip = request.remote_ip;
-  vars.local_port = request.local_port;
-  vars.remote_port = request.remote_port;
-  vars.real_local_port = request.local_port;
-  vars.real_remote_port = request.remote_port;
-  vars.pid = std::to_string(getpid());
-  vars.mech = request.mech;
-  const bool local = !request.remote_ip.empty() && request.remote_ip == request.local_ip;
-  vars.secured = request.secured || local ? "secured" : "";
-  vars.hostname = request.hostname;
-  return vars;
-}
-
 } // namespace
 
 void apply_setting(AuthSettings& settings, std::string_view name_equals_value) {
@@ -228,7 +205,8 @@ NormalizedUser normalize_username(const AuthSettings& settings, const LoginReque
     // Dovecot 2.3.19: its message is stored but the function still
     // succeeds with the text as expanded (placeholders and all).
     const Expansion formatted =
-        expand(settings.auth_username_format, username_format_vars(request, user), no_escape());
+        // The client's password has not reached auth yet, so %w is empty.
+        expand(settings.auth_username_format, auth_vars(request, user, ""), no_escape());
     user = formatted.text;
     if (formatted.error) {
       result.format_error = "Failed to expand username_format=" + settings.auth_username_format +
@@ -254,6 +232,30 @@ bool password_has_illegal_chars(std::string_view password) {
     }
   }
   return false;
+}
+
+AuthVars auth_vars(const LoginRequest& request, const std::string& user,
+                   std::string_view password) {
+  AuthVars vars;
+  vars.user = user;
+  vars.original_user = request.user;
+  vars.service = request.service;
+  vars.local_ip = request.local_ip;
+  vars.remote_ip = request.remote_ip;
+  vars.real_local_ip = request.local_ip;
+  vars.real_remote_ip = request.remote_ip;
+  vars.local_port = request.local_port;
+  vars.remote_port = request.remote_port;
+  vars.real_local_port = request.local_port;
+  vars.real_remote_port = request.remote_port;
+  vars.pid = std::to_string(getpid());
+  vars.password = std::string(password);
+  vars.mech = request.mech;
+  // client_create: TLS, a trusted network, or remote IP == local IP.
+  const bool local = !request.remote_ip.empty() && request.remote_ip == request.local_ip;
+  vars.secured = request.secured || local ? "secured" : "";
+  vars.hostname = request.hostname;
+  return vars;
 }
 
 } // namespace loginref

@@ -4,6 +4,8 @@
 // (src/auth/auth-request-fields.c: auth_request_fix_username, 2.3.19).
 #pragma once
 
+#include "core/expand.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,6 +81,11 @@ struct NormalizedUser {
 // "Empty username", unless auth_default_realm makes it "@realm". Never
 // throws.
 NormalizedUser normalize_username(const AuthSettings& settings, const LoginRequest& request);
+
+// The auth request's variables (auth-request-var-expand.c) for `request`
+// with the normalised `user` and the client's `password`.
+AuthVars auth_vars(const LoginRequest& request, const std::string& user,
+                   std::string_view password);
 
 // Dovecot refuses passwords containing \001, \t, \r or \n before any query
 // (auth-request.c: password_has_illegal_chars): the result is USER_UNKNOWN,

@@ -1,7 +1,5 @@
 #include "core/lookup.hpp"
 
-#include <unistd.h>
-
 #include "core/error.hpp"
 #include "core/expand.hpp"
 #include "core/lint.hpp"
@@ -13,31 +11,6 @@ namespace loginref {
 namespace {
 
 constexpr std::string_view k_redacted_password = "********";
-
-// The auth request's variables for this login (auth-request-var-expand.c).
-AuthVars auth_vars(const LoginRequest& request, const std::string& user,
-                   std::string_view password) {
-  AuthVars vars;
-  vars.user = user;
-  vars.original_user = request.user;
-  vars.service = request.service;
-  vars.local_ip = request.local_ip;
-  vars.remote_ip = request.remote_ip;
-  vars.real_local_ip = request.local_ip;
-  vars.real_remote_ip = request.remote_ip;
-  vars.local_port = request.local_port;
-  vars.remote_port = request.remote_port;
-  vars.real_local_port = request.local_port;
-  vars.real_remote_port = request.remote_port;
-  vars.pid = std::to_string(getpid());
-  vars.password = std::string(password);
-  vars.mech = request.mech;
-  // client_create: TLS, a trusted network, or remote IP == local IP.
-  const bool local = !request.remote_ip.empty() && request.remote_ip == request.local_ip;
-  vars.secured = request.secured || local ? "secured" : "";
-  vars.hostname = request.hostname;
-  return vars;
-}
 
 PassdbInput passdb_input(const SqlConfig& config, const LoginRequest& request,
                          const std::string& user, std::time_t now) {
