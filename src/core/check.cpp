@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/junit.hpp"
+#include "core/output.hpp"
 
 namespace loginref {
 
@@ -14,31 +15,6 @@ namespace loginref {
 void write_check_json(std::ostream& out, const CheckRun& run);
 
 namespace {
-
-// Control characters escaped so that a difference stays on one line.
-std::string printable(std::string_view text) {
-  static const char k_hex[] = "0123456789abcdef";
-  std::string out;
-  for (char ch : text) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    if (ch == '\r') {
-      out += "\\r";
-    } else if (ch == '\n') {
-      out += "\\n";
-    } else if (ch == '\t') {
-      out += "\\t";
-    } else if (ch == '\\') {
-      out += "\\\\";
-    } else if (c < 0x20 || c == 0x7f) {
-      out += "\\x";
-      out += k_hex[c >> 4];
-      out += k_hex[c & 0x0f];
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
 
 std::string shown(const std::optional<std::string>& value, bool quote) {
   if (!value) {

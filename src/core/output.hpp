@@ -5,6 +5,7 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 #include <string_view>
 
 #include "core/lookup.hpp"
@@ -25,6 +26,10 @@ void write_error_json(std::ostream& out, std::string_view message, int exit_code
 // "config": ..., "warnings": [...]}).
 void write_lint_report(std::ostream& out, std::string_view config_path,
                        const std::vector<Warning>& warnings, OutputFormat format);
+
+// `text` with \r \n \t \\ and other control bytes escaped, so one value
+// stays on one line of text output (JSON carries the exact bytes).
+std::string printable(std::string_view text);
 
 // Values of these fields are replaced by "<redacted>" in every output.
 bool is_secret_field(std::string_view name);

@@ -4,10 +4,6 @@
 
 namespace loginref {
 
-namespace {
-
-// Control characters are shown escaped so one field stays on one line; the
-// JSON output carries the exact bytes.
 std::string printable(std::string_view text) {
   static const char k_hex[] = "0123456789abcdef";
   std::string out;
@@ -31,6 +27,8 @@ std::string printable(std::string_view text) {
   }
   return out;
 }
+
+namespace {
 
 void line(std::ostream& out, std::string_view label, std::string_view value) {
   out << label << std::string(10 - std::min<std::size_t>(label.size(), 9), ' ') << value << '\n';
