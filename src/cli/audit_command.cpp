@@ -166,17 +166,7 @@ CommandRunner add_audit_command(CLI::App& command, Invocation& invocation) {
   command.add_option("--jobs,-j", options->jobs,
                      "spread the users over N database connections (default 1)")
       ->check(CLI::Range(1, 64));
-  LoginOptions& login = options->login;
-  command.add_option("--tag", login.tag, "the IMAP command tag (default a1)");
-  command.add_option("--mech", login.mech, "SASL mechanism (default PLAIN, as for LOGIN)");
-  command.add_option("-o", login.settings, "a dovecot.conf setting NAME=VALUE (repeatable)");
-  command.add_option("--remote-ip", login.remote_ip, "the client's IP (%r)");
-  command.add_option("--local-ip", login.local_ip, "the server's IP the client reached (%l)");
-  command.add_option("--service", login.service, "the service name (%s, default imap)");
-  command.add_flag("--secured", login.secured, "the connection is TLS or trusted (%c)");
-  command.add_option("--hostname", login.hostname, "host name in tempfail lines");
-  command.add_flag("--special-use", login.special_use,
-                   "the post-login CAPABILITY ends in SPECIAL-USE (Debian's stock config)");
+  add_connection_options(command, options->login);
   return [options, &invocation]() {
     invocation.json = options->json;
     return run_audit(*options);

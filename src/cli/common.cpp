@@ -43,11 +43,14 @@ void add_database_options(CLI::App& command, DatabaseOptions& options) {
       ->check(CLI::PositiveNumber);
 }
 
-void add_login_options(CLI::App& command, LoginOptions& options) {
+void add_password_options(CLI::App& command, LoginOptions& options) {
   CLI::Option* stdin_option =
       command.add_flag("--password-stdin", options.password_stdin, "read the password from stdin");
   command.add_option("--password-file", options.password_file, "read the password from FILE")
       ->excludes(stdin_option);
+}
+
+void add_connection_options(CLI::App& command, LoginOptions& options) {
   command.add_option("--tag", options.tag, "the IMAP command tag (default a1)");
   command.add_option("--mech", options.mech, "SASL mechanism (default PLAIN, as for LOGIN)");
   command.add_option("-o", options.settings, "a dovecot.conf setting NAME=VALUE (repeatable)");

@@ -48,9 +48,11 @@ struct LoginOptions {
 // --config, --driver, --connect, --password-query, --timeout.
 void add_database_options(CLI::App& command, DatabaseOptions& options);
 
-// --password-stdin/--password-file, --tag, --mech, -o, the connection
-// facts, --hostname, --special-use.
-void add_login_options(CLI::App& command, LoginOptions& options);
+// --password-stdin and --password-file (LOGINREF_PASSWORD needs no option).
+void add_password_options(CLI::App& command, LoginOptions& options);
+
+// --tag, --mech, -o, the connection facts, --hostname, --special-use.
+void add_connection_options(CLI::App& command, LoginOptions& options);
 
 // The config file, then the command line's overrides, then the checks.
 // Throws ConfigError, or UsageError when there is neither --config nor

@@ -67,7 +67,8 @@ std::function<ExitCode()> add_test_command(CLI::App& command, Invocation& invoca
   add_database_options(command, options->database);
   command.add_option("--user,-u", options->user, "the login name, as the client types it")
       ->required();
-  add_login_options(command, options->login);
+  add_password_options(command, options->login);
+  add_connection_options(command, options->login);
   command.add_flag("--json", options->json, "write one JSON object instead of text");
   command.add_option("--expect", options->expect, "exit 1 unless the decision is DECISION");
   command.add_flag("--show-secrets", options->show_secrets,
