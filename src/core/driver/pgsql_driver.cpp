@@ -437,21 +437,7 @@ private:
         0) {
       throw connection_error(m_conn.get(), m_connect.secrets);
     }
-    const std::vector<PgResult> results = collect_results(deadline);
-    if (results.empty()) {
-      throw connection_error(m_conn.get(), m_connect.secrets);
-    }
-    const PGresult* answer = results.front().get();
-    switch (PQresultStatus(answer)) {
-    case PGRES_TUPLES_OK:
-    case PGRES_COMMAND_OK:
-      break;
-    case PGRES_EMPTY_QUERY:
-      throw DriverError("pgsql: the query is empty (no SQL statement)");
-    default:
-      throw make_error(answer, m_timeout);
-    }
-    return read_result(answer);
+    return answer_of(collect_results(deadline));
   }
 
   // Sends each query followed by a Sync, then reads one outcome per query.
