@@ -561,19 +561,21 @@ private:
   }
 
   // The next result of the current command, or null at its end.
+  // Reads only when libpq has no complete result buffered: PQconsumeInput
+  // moves the unread input to the front of libpq's buffer, so calling it
+  // once per row of a large iterate_query result (single-row mode) costs
+  // time quadratic in the rows buffered (45% of an audit's CPU, measured).
   PgResult next_result(Clock::time_point deadline) {
     PGconn* conn = m_conn.get();
-    for (;;) {
-      if (PQconsumeInput(conn) == 0) {
-        throw lost_connection();
-      }
-      if (PQisBusy(conn) == 0) {
-        return PgResult(PQgetResult(conn), &PQclear);
-      }
+    while (PQisBusy(conn) != 0) {
       if (!wait_socket(PQsocket(conn), true, false, deadline)) {
         throw timed_out();
       }
+      if (PQconsumeInput(conn) == 0) {
+        throw lost_connection();
+      }
     }
+    return PgResult(PQgetResult(conn), &PQclear);
   }
 
   DriverError lost_connection() {
