@@ -1,16 +1,12 @@
-// lookup_batch does not fork lookup_login's logic: it takes each login's
-// query text from password_query_text() (the steps before the query), has
-// Driver::query_batch run them all, then runs lookup_login itself against
-// a driver that replays each user's answer. The lookup is pure apart from
-// the query, so this gives the Report a direct lookup_login would give; if
-// a text ever differed, the replaying driver asks the database instead.
+// lookup_batch does not fork lookup_login's logic: it runs the same two
+// halves (begin_login, finish_login) with Driver::query_batch between
+// them, so each login gets the Report lookup_login would give.
 #include "core/batch.hpp"
 
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <exception>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -21,90 +17,62 @@
 
 namespace loginref {
 
-namespace {
-
-// Answers one login's query with the outcome query_batch gave for it.
-class ReplayDriver final : public driver::Driver {
-public:
-  explicit ReplayDriver(driver::Driver& db) : m_db(db) {}
-
-  void set_answer(const std::string* sql, const driver::QueryOutcome* outcome) {
-    m_sql = sql;
-    m_outcome = outcome;
-  }
-
-  driver::QueryResult query(const std::string& sql) override {
-    if (m_sql == nullptr || m_outcome == nullptr || *m_sql != sql) {
-      // Not the recorded text (cannot happen: the lookup is deterministic);
-      // asking the database keeps the Report right anyway.
-      return m_db.query(sql);
-    }
-    if (!m_outcome->result) {
-      throw DriverError(m_outcome->error, m_outcome->sqlstate);
-    }
-    return *m_outcome->result;
-  }
-  std::string escape(std::string_view value) const override { return m_db.escape(value); }
-  driver::DriverKind kind() const override { return m_db.kind(); }
-  std::string connection_info() const override { return m_db.connection_info(); }
-
-private:
-  driver::Driver& m_db;
-  const std::string* m_sql = nullptr;
-  const driver::QueryOutcome* m_outcome = nullptr;
-};
-
-} // namespace
-
 std::vector<Report> lookup_batch(driver::Driver& db, const SqlConfig& config,
                                  const AuthSettings& settings,
                                  const std::vector<LoginRequest>& requests, std::time_t now) {
+  std::vector<PendingLogin> pending;
+  pending.reserve(requests.size());
+  std::vector<std::string> to_send;
+  to_send.reserve(requests.size());
+  for (const LoginRequest& request : requests) {
+    pending.push_back(begin_login(db, config, settings, request, now));
+    if (pending.back().query) {
+      to_send.push_back(*pending.back().query);
+    }
+  }
+  // pgsql and mysql send many texts per round trip; sqlite reads them all
+  // in one read transaction (Driver::query_batch).
+  const std::vector<driver::QueryOutcome> outcomes = db.query_batch(to_send);
+  const std::string connection = db.connection_info();
+
   std::vector<Report> reports;
   reports.reserve(requests.size());
-  if (db.kind() == driver::DriverKind::sqlite) {
-    // No round trip to save, and the lookups themselves cost more than the
-    // queries (bench/README.md): one pass, straight through lookup_login.
-    for (const LoginRequest& request : requests) {
-      reports.push_back(lookup_login(db, config, settings, request, now));
-    }
-    return reports;
-  }
-
-  // Pass 1: the query text of each login.
-  std::vector<std::optional<std::string>> queries;
-  queries.reserve(requests.size());
-  std::vector<std::string> to_send;
-  for (const LoginRequest& request : requests) {
-    queries.push_back(password_query_text(db, config, settings, request));
-    if (queries.back()) {
-      to_send.push_back(*queries.back());
-    }
-  }
-
-  const std::vector<driver::QueryOutcome> outcomes = db.query_batch(to_send);
-
-  // Pass 2: each login again, its query answered from the batch.
-  ReplayDriver replay(db);
   std::size_t next = 0;
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    if (queries[i]) {
-      replay.set_answer(&*queries[i], &outcomes.at(next));
+  for (PendingLogin& login : pending) {
+    const driver::QueryOutcome* answer = nullptr;
+    if (login.query) {
+      answer = &outcomes.at(next);
       ++next;
-    } else {
-      replay.set_answer(nullptr, nullptr);
     }
-    reports.push_back(lookup_login(replay, config, settings, requests[i], now));
+    reports.push_back(finish_login(std::move(login), answer, connection, config, settings, now));
   }
   return reports;
 }
 
 namespace {
 
-// The chunks between the producing thread and the jobs, and back.
+std::vector<LoginRequest> requests_for(const LoginRequest& request_template,
+                                       std::vector<std::string> users) {
+  std::vector<LoginRequest> requests;
+  requests.reserve(users.size());
+  for (std::string& user : users) {
+    requests.push_back(request_template);
+    requests.back().user = std::move(user);
+  }
+  return requests;
+}
+
+// The chunks between the producing thread and the jobs. Each job builds
+// its chunk's requests, runs them, waits for its turn (the users' order),
+// consumes them and frees them itself: glibc malloc serialises threads
+// that free each other's blocks, and with Reports built on one thread and
+// freed on another, two jobs ran no faster than one (measured).
 class ChunkQueue {
 public:
-  ChunkQueue(unsigned jobs, const ChunkProcessor& process, const ChunkConsumer& consume)
-      : m_limit(2 * static_cast<std::size_t>(jobs)), m_process(process), m_consume(consume) {
+  ChunkQueue(unsigned jobs, const LoginRequest& request_template, const ChunkProcessor& process,
+             const ChunkConsumer& consume)
+      : m_limit(2 * static_cast<std::size_t>(jobs)), m_template(request_template),
+        m_process(process), m_consume(consume) {
     for (unsigned job = 0; job < jobs; ++job) {
       m_threads.emplace_back([this, job] { work(job); });
     }
@@ -115,93 +83,89 @@ public:
 
   ~ChunkQueue() { stop(); }
 
-  // Queues `chunk`, first handing finished chunks to the consumer while
-  // too many are in flight.
-  void submit(std::vector<LoginRequest> chunk) {
+  // Queues a chunk of user names once fewer than two chunks per job are
+  // in flight; rethrows a job's exception.
+  void submit(std::vector<std::string> users) {
     std::unique_lock<std::mutex> lock(m_mutex);
-    for (;;) {
-      consume_ready(lock);
-      if (m_in_flight < m_limit) {
-        break;
-      }
-      m_changed.wait(lock);
-    }
-    m_pending.emplace_back(m_next_submitted++, std::move(chunk));
+    m_changed.wait(lock, [this] { return m_failure || m_in_flight < m_limit; });
+    rethrow_failure(lock);
+    m_pending.emplace_back(m_next_submitted++, std::move(users));
     ++m_in_flight;
     m_changed.notify_all();
   }
 
-  // Waits for every chunk and consumes it; rethrows a job's exception.
+  // Waits until every chunk is consumed; rethrows a job's exception.
   void finish() {
     std::unique_lock<std::mutex> lock(m_mutex);
-    for (;;) {
-      consume_ready(lock);
-      if (m_in_flight == 0) {
-        break;
-      }
-      m_changed.wait(lock);
-    }
+    m_changed.wait(lock, [this] { return m_failure || m_in_flight == 0; });
+    rethrow_failure(lock);
     lock.unlock();
     stop();
   }
 
 private:
-  using Numbered = std::pair<std::size_t, std::vector<LoginRequest>>;
-  using Done = std::pair<std::vector<LoginRequest>, std::vector<Report>>;
+  using Numbered = std::pair<std::size_t, std::vector<std::string>>;
 
   void work(unsigned job) {
     std::unique_lock<std::mutex> lock(m_mutex);
     for (;;) {
       m_changed.wait(lock, [this] { return m_stopping || !m_pending.empty(); });
-      if (m_pending.empty()) {
-        return; // stopping
+      if (m_stopping) {
+        return;
       }
       Numbered chunk = std::move(m_pending.front());
       m_pending.pop_front();
       lock.unlock();
-      Done done;
-      done.first = std::move(chunk.second);
-      // A job's exception (bad_alloc, or what process throws) must not end
-      // the process from a thread: it goes back to the caller's thread.
-      try {
-        done.second = m_process(job, done.first);
-      } catch (...) {
-        lock.lock();
-        if (!m_failure) {
-          m_failure = std::current_exception();
-        }
-        m_done.emplace(chunk.first, std::move(done));
-        m_changed.notify_all();
-        continue;
-      }
-      lock.lock();
-      m_done.emplace(chunk.first, std::move(done));
+      run_chunk(job, chunk, lock);
+      // Back under the lock: the chunk is consumed (or skipped after a failure).
+      ++m_next_consumed;
+      --m_in_flight;
       m_changed.notify_all();
+      if (m_stopping) {
+        return;
+      }
     }
   }
 
-  // Consumes the finished chunks that are next in order (unlocked while
-  // the consumer runs).
-  void consume_ready(std::unique_lock<std::mutex>& lock) {
-    for (;;) {
-      if (m_failure) {
-        std::exception_ptr failure = m_failure;
-        lock.unlock();
-        stop();
-        std::rethrow_exception(failure);
-      }
-      std::map<std::size_t, Done>::iterator next = m_done.find(m_next_consumed);
-      if (next == m_done.end()) {
-        return;
-      }
-      Done done = std::move(next->second);
-      m_done.erase(next);
-      ++m_next_consumed;
-      lock.unlock();
-      m_consume(done.first, done.second);
-      lock.lock();
-      --m_in_flight;
+  // Runs one chunk and, in its turn, consumes it; returns with `lock` held.
+  // A job's exception (bad_alloc, or what process or consume throws) must
+  // not end the process from a thread: it goes back to the caller's thread.
+  void run_chunk(unsigned job, Numbered& chunk, std::unique_lock<std::mutex>& lock) {
+    std::vector<LoginRequest> requests;
+    std::vector<Report> reports;
+    std::exception_ptr failure;
+    try {
+      requests = requests_for(m_template, std::move(chunk.second));
+      reports = m_process(job, requests);
+    } catch (...) {
+      failure = std::current_exception();
     }
+    lock.lock();
+    m_changed.wait(lock, [&] { return m_stopping || m_next_consumed == chunk.first; });
+    if (!failure && !m_failure && !m_stopping) {
+      lock.unlock();
+      try {
+        m_consume(requests, reports);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      reports = {}; // freed on this thread, outside the lock
+      requests = {};
+      lock.lock();
+    }
+    if (failure && !m_failure) {
+      m_failure = failure;
+    }
+  }
+
+  void rethrow_failure(std::unique_lock<std::mutex>& lock) {
+    if (!m_failure) {
+      return;
+    }
+    std::exception_ptr failure = m_failure;
+    lock.unlock();
+    stop();
+    std::rethrow_exception(failure);
   }
 
   void stop() {
@@ -219,12 +183,12 @@ private:
   }
 
   const std::size_t m_limit;
+  const LoginRequest& m_template;
   const ChunkProcessor& m_process;
   const ChunkConsumer& m_consume;
   std::mutex m_mutex;
   std::condition_variable m_changed;
   std::deque<Numbered> m_pending;
-  std::map<std::size_t, Done> m_done;
   std::size_t m_next_submitted = 0;
   std::size_t m_next_consumed = 0;
   std::size_t m_in_flight = 0;
@@ -238,38 +202,37 @@ private:
 void run_in_chunks(const UserProducer& produce, const LoginRequest& request_template,
                    unsigned jobs, std::size_t chunk_size, const ChunkProcessor& process,
                    const ChunkConsumer& consume) {
-  std::vector<LoginRequest> chunk;
-  chunk.reserve(chunk_size);
+  std::vector<std::string> users;
+  users.reserve(chunk_size);
   if (jobs <= 1) {
     const auto run_chunk = [&] {
-      std::vector<Report> reports = process(0, chunk);
-      consume(chunk, reports);
-      chunk.clear();
+      const std::vector<LoginRequest> requests = requests_for(request_template, std::move(users));
+      std::vector<Report> reports = process(0, requests);
+      consume(requests, reports);
+      users.clear();
     };
     produce([&](std::string user) {
-      chunk.push_back(request_template);
-      chunk.back().user = std::move(user);
-      if (chunk.size() >= chunk_size) {
+      users.push_back(std::move(user));
+      if (users.size() >= chunk_size) {
         run_chunk();
       }
     });
-    if (!chunk.empty()) {
+    if (!users.empty()) {
       run_chunk();
     }
     return;
   }
-  ChunkQueue queue(jobs, process, consume);
+  ChunkQueue queue(jobs, request_template, process, consume);
   produce([&](std::string user) {
-    chunk.push_back(request_template);
-    chunk.back().user = std::move(user);
-    if (chunk.size() >= chunk_size) {
-      queue.submit(std::move(chunk));
-      chunk = {};
-      chunk.reserve(chunk_size);
+    users.push_back(std::move(user));
+    if (users.size() >= chunk_size) {
+      queue.submit(std::move(users));
+      users = {};
+      users.reserve(chunk_size);
     }
   });
-  if (!chunk.empty()) {
-    queue.submit(std::move(chunk));
+  if (!users.empty()) {
+    queue.submit(std::move(users));
   }
   queue.finish();
 }

@@ -40,14 +40,15 @@ using UserProducer = std::function<void(const UserSink& sink)>;
 // Reports (any number: diff returns two per login).
 using ChunkProcessor =
     std::function<std::vector<Report>(unsigned job, const std::vector<LoginRequest>& chunk)>;
-// Takes a processed chunk, on the calling thread, in the users' order.
+// Takes a processed chunk, in the users' order, one chunk at a time (on
+// the job's thread when jobs > 1: what it touches needs no lock).
 using ChunkConsumer =
     std::function<void(const std::vector<LoginRequest>& chunk, std::vector<Report>& reports)>;
 
 // Cuts the users `produce` yields into chunks of `chunk_size` logins (each
 // `request_template` with its user replaced), runs `process` for each
-// chunk on one of `jobs` threads, and calls `consume` in the users' order
-// on the calling thread. At most two chunks per job are in flight, so
+// chunk on one of `jobs` threads, and calls `consume` in the users' order,
+// never for two chunks at once. At most two chunks per job are in flight, so
 // memory does not grow with the number of users. With jobs == 1 no thread
 // is started. What `produce`, `process` or `consume` throws ends the run
 // and is rethrown here.

@@ -712,10 +712,106 @@ std::vector<std::string> split_if_parameters(std::string_view text) {
 // ---------------------------------------------------------------------------
 // The auth request table (auth_request_get_var_expand_table_full).
 
+// Where an entry's value comes from. The table is a constant list of
+// names; a value is computed (and escaped) only when a template asks for
+// it: building all ~50 values for every login cost more than the rest of
+// an audit's lookup (bench/README.md).
+enum class Source : unsigned char {
+  empty, // NULL in Dovecot's table: printed as ""
+  user,
+  username,
+  domain,
+  service,
+  local_ip,
+  remote_ip,
+  pid,
+  password,
+  passdb_id,
+  mech,
+  secured,
+  local_port,
+  remote_port,
+  cert,
+  login_user,
+  login_username,
+  login_domain,
+  session,
+  real_local_ip,
+  real_remote_ip,
+  real_local_port,
+  real_remote_port,
+  domain_first,
+  domain_last,
+  master_user,
+  orig_user,
+  orig_username,
+  orig_domain,
+  auth_user,
+  auth_username,
+  auth_domain,
+  local_name,
+  client_id,
+};
+
 struct TableEntry {
-  char key;         // '\0': long name only
-  std::string name; // "": short key only (%!)
-  std::string value;
+  char key;              // '\0': long name only
+  std::string_view name; // "": short key only (%!)
+  Source source;
+};
+
+// auth_request_get_var_expand_table_full, in its order (a key or name is
+// found at its first entry). Values that are escaped: user parts,
+// service, password, mechanism, session, master user, local_name,
+// client_id. Not escaped: IPs, ports, pid, %!, %c, %k.
+constexpr TableEntry k_table[] = {
+    {'u', "user", Source::user},
+    {'n', "username", Source::username},
+    {'d', "domain", Source::domain},
+    {'s', "service", Source::service},
+    {'h', "home", Source::empty}, // a passdb lookup has no home directory
+    {'l', "lip", Source::local_ip},
+    {'r', "rip", Source::remote_ip},
+    {'p', "pid", Source::pid},
+    {'w', "password", Source::password},
+    {'!', "", Source::passdb_id},
+    {'m', "mech", Source::mech},
+    {'c', "secured", Source::secured},
+    {'a', "lport", Source::local_port},
+    {'b', "rport", Source::remote_port},
+    {'k', "cert", Source::cert},
+    {'\0', "login_user", Source::login_user},
+    {'\0', "login_username", Source::login_username},
+    {'\0', "login_domain", Source::login_domain},
+    {'\0', "session", Source::session},
+    {'\0', "real_lip", Source::real_local_ip},
+    {'\0', "real_rip", Source::real_remote_ip},
+    {'\0', "real_lport", Source::real_local_port},
+    {'\0', "real_rport", Source::real_remote_port},
+    {'\0', "domain_first", Source::domain_first},
+    {'\0', "domain_last", Source::domain_last},
+    {'\0', "master_user", Source::master_user},
+    {'\0', "session_pid", Source::empty}, // no session process during login
+    {'\0', "orig_user", Source::orig_user},
+    {'\0', "orig_username", Source::orig_username},
+    {'\0', "orig_domain", Source::orig_domain},
+    {'\0', "auth_user", Source::auth_user},
+    {'\0', "auth_username", Source::auth_username},
+    {'\0', "auth_domain", Source::auth_domain},
+    {'\0', "local_name", Source::local_name},
+    {'\0', "client_id", Source::client_id},
+    // Aliases, with the same values as their originals.
+    {'\0', "local_ip", Source::local_ip},
+    {'\0', "remote_ip", Source::remote_ip},
+    {'\0', "local_port", Source::local_port},
+    {'\0', "remote_port", Source::remote_port},
+    {'\0', "real_local_ip", Source::real_local_ip},
+    {'\0', "real_remote_ip", Source::real_remote_ip},
+    {'\0', "real_local_port", Source::real_local_port},
+    {'\0', "real_remote_port", Source::real_remote_port},
+    {'\0', "mechanism", Source::mech},
+    {'\0', "original_user", Source::orig_user},
+    {'\0', "original_username", Source::orig_username},
+    {'\0', "original_domain", Source::orig_domain},
 };
 
 std::string_view before_at(std::string_view name) { return name.substr(0, name.find('@')); }
@@ -737,98 +833,117 @@ std::optional<std::string_view> after_last_at(std::string_view name) {
   return name.substr(at + 1);
 }
 
-class TableBuilder {
-public:
-  explicit TableBuilder(const Escaper& escape) : m_escape(escape) {}
-
-  void add(char key, std::string_view name, std::string_view value) {
-    m_entries.push_back({key, std::string(name), std::string(c_string(value))});
-  }
-  // Values Dovecot passes through escape_func when building the table.
-  void add_escaped(char key, std::string_view name, std::string_view value) {
-    add(key, name, m_escape(c_string(value)));
-  }
-  // Dovecot leaves a NULL (printed as "") where the value is absent and
-  // escapes only present values.
-  void add_escaped_optional(char key, std::string_view name,
-                            std::optional<std::string_view> value) {
-    add(key, name, value ? m_escape(c_string(*value)) : std::string());
-  }
-  // <prefix>user, <prefix>username and <prefix>domain (e.g. orig_user,
-  // orig_username, orig_domain): the name split at its first '@'.
-  void add_user_parts(std::string_view prefix, std::string_view user);
-  std::vector<TableEntry> take() { return std::move(m_entries); }
-
-private:
-  const Escaper& m_escape;
-  std::vector<TableEntry> m_entries;
-};
-
-void TableBuilder::add_user_parts(std::string_view prefix, std::string_view user) {
-  add_escaped('\0', std::string(prefix) + "user", user);
-  add_escaped('\0', std::string(prefix) + "username", before_at(user));
-  add_escaped_optional('\0', std::string(prefix) + "domain", after_first_at(user));
+// A value Dovecot passes through escape_func when building the table (a C
+// string: it ends at the first NUL, before and after escaping).
+std::string escaped(const Escaper& escape, std::string_view value) {
+  return std::string(c_string(escape(c_string(value))));
 }
 
-// The table with Dovecot's names, aliases and escaping. Values that are
-// escaped: user parts, service, password, mechanism, session, master user,
-// local_name, client_id. Not escaped: IPs, ports, pid, %!, %c, %k.
-std::vector<TableEntry> build_table(const AuthVars& vars, const Escaper& escape) {
-  TableBuilder table(escape);
-  const std::string_view user = vars.user;
-  table.add_escaped('u', "user", user);
-  table.add_escaped('n', "username", before_at(user));
-  table.add_escaped_optional('d', "domain", after_first_at(user));
-  table.add_escaped('s', "service", vars.service);
-  table.add('h', "home", ""); // a passdb lookup has no home directory
-  table.add('l', "lip", vars.local_ip);
-  table.add('r', "rip", vars.remote_ip);
-  table.add('p', "pid", vars.pid);
-  table.add_escaped('w', "password", vars.password);
-  table.add('!', "", std::to_string(vars.passdb_id));
-  table.add_escaped('m', "mech", vars.mech);
-  table.add('c', "secured", vars.secured);
-  table.add('a', "lport", std::to_string(vars.local_port));
-  table.add('b', "rport", std::to_string(vars.remote_port));
-  table.add('k', "cert", vars.cert);
-  if (vars.login_user.empty()) {
-    // The names exist (with NULL values) even without a login user.
-    table.add('\0', "login_user", "");
-    table.add('\0', "login_username", "");
-    table.add('\0', "login_domain", "");
-  } else {
-    table.add_user_parts("login_", vars.login_user);
+// Dovecot leaves a NULL (printed as "") where the value is absent and
+// escapes only present values.
+std::string escaped_optional(const Escaper& escape, std::optional<std::string_view> value) {
+  return value ? escaped(escape, *value) : std::string();
+}
+
+std::string plain(std::string_view value) { return std::string(c_string(value)); }
+
+// The parts of a name split at its first '@' (user, username, domain), as
+// the orig_*, auth_* and login_* entries have them.
+enum class Part { user, username, domain };
+std::string user_part(const Escaper& escape, std::string_view name, Part part) {
+  switch (part) {
+  case Part::user:
+    return escaped(escape, name);
+  case Part::username:
+    return escaped(escape, before_at(name));
+  case Part::domain:
+    return escaped_optional(escape, after_first_at(name));
   }
-  table.add_escaped('\0', "session", vars.session);
-  table.add('\0', "real_lip", vars.real_local_ip);
-  table.add('\0', "real_rip", vars.real_remote_ip);
-  table.add('\0', "real_lport", std::to_string(vars.real_local_port));
-  table.add('\0', "real_rport", std::to_string(vars.real_remote_port));
-  const std::optional<std::string_view> domain = after_first_at(user);
-  table.add_escaped_optional('\0', "domain_first",
-                             domain ? std::optional<std::string_view>(before_at(*domain))
-                                    : std::nullopt);
-  table.add_escaped_optional('\0', "domain_last", after_last_at(user));
-  table.add_escaped('\0', "master_user", vars.master_user);
-  table.add('\0', "session_pid", ""); // no session process during login
+  return {};
+}
+
+std::string table_value(Source source, const AuthVars& vars, const Escaper& escape) {
+  const std::string_view user = vars.user;
   // %{orig_user} falls back to the current user when none was recorded.
   const std::string_view original = vars.original_user.empty() ? user : vars.original_user;
-  table.add_user_parts("orig_", original);
-  table.add_user_parts("auth_", vars.master_user.empty() ? original : vars.master_user);
-  table.add_escaped('\0', "local_name", vars.local_name);
-  table.add_escaped('\0', "client_id", vars.client_id);
-  // Aliases, with the same values as their originals.
-  table.add('\0', "local_ip", vars.local_ip);
-  table.add('\0', "remote_ip", vars.remote_ip);
-  table.add('\0', "local_port", std::to_string(vars.local_port));
-  table.add('\0', "remote_port", std::to_string(vars.remote_port));
-  table.add('\0', "real_local_ip", vars.real_local_ip);
-  table.add('\0', "real_remote_ip", vars.real_remote_ip);
-  table.add('\0', "real_local_port", std::to_string(vars.real_local_port));
-  table.add('\0', "real_remote_port", std::to_string(vars.real_remote_port));
-  table.add_escaped('\0', "mechanism", vars.mech);
-  table.add_user_parts("original_", original);
-  return table.take();
+  const std::string_view auth = vars.master_user.empty() ? original : vars.master_user;
+  switch (source) {
+  case Source::empty:
+    return {};
+  case Source::user:
+    return user_part(escape, user, Part::user);
+  case Source::username:
+    return user_part(escape, user, Part::username);
+  case Source::domain:
+    return user_part(escape, user, Part::domain);
+  case Source::service:
+    return escaped(escape, vars.service);
+  case Source::local_ip:
+    return plain(vars.local_ip);
+  case Source::remote_ip:
+    return plain(vars.remote_ip);
+  case Source::pid:
+    return plain(vars.pid);
+  case Source::password:
+    return escaped(escape, vars.password);
+  case Source::passdb_id:
+    return std::to_string(vars.passdb_id);
+  case Source::mech:
+    return escaped(escape, vars.mech);
+  case Source::secured:
+    return plain(vars.secured);
+  case Source::local_port:
+    return std::to_string(vars.local_port);
+  case Source::remote_port:
+    return std::to_string(vars.remote_port);
+  case Source::cert:
+    return plain(vars.cert);
+  // The login_* names exist (with NULL values) even without a login user.
+  case Source::login_user:
+    return vars.login_user.empty() ? std::string() : user_part(escape, vars.login_user, Part::user);
+  case Source::login_username:
+    return vars.login_user.empty() ? std::string()
+                                   : user_part(escape, vars.login_user, Part::username);
+  case Source::login_domain:
+    return vars.login_user.empty() ? std::string()
+                                   : user_part(escape, vars.login_user, Part::domain);
+  case Source::session:
+    return escaped(escape, vars.session);
+  case Source::real_local_ip:
+    return plain(vars.real_local_ip);
+  case Source::real_remote_ip:
+    return plain(vars.real_remote_ip);
+  case Source::real_local_port:
+    return std::to_string(vars.real_local_port);
+  case Source::real_remote_port:
+    return std::to_string(vars.real_remote_port);
+  case Source::domain_first: {
+    const std::optional<std::string_view> domain = after_first_at(user);
+    return escaped_optional(escape, domain ? std::optional<std::string_view>(before_at(*domain))
+                                           : std::nullopt);
+  }
+  case Source::domain_last:
+    return escaped_optional(escape, after_last_at(user));
+  case Source::master_user:
+    return escaped(escape, vars.master_user);
+  case Source::orig_user:
+    return user_part(escape, original, Part::user);
+  case Source::orig_username:
+    return user_part(escape, original, Part::username);
+  case Source::orig_domain:
+    return user_part(escape, original, Part::domain);
+  case Source::auth_user:
+    return user_part(escape, auth, Part::user);
+  case Source::auth_username:
+    return user_part(escape, auth, Part::username);
+  case Source::auth_domain:
+    return user_part(escape, auth, Part::domain);
+  case Source::local_name:
+    return escaped(escape, vars.local_name);
+  case Source::client_id:
+    return escaped(escape, vars.client_id);
+  }
+  return {};
 }
 
 // ---------------------------------------------------------------------------
@@ -844,7 +959,7 @@ struct HashOptions {
 class Expander {
 public:
   Expander(const AuthVars& vars, const Escaper& escape)
-      : m_vars(vars), m_escape(escape), m_table(build_table(vars, escape)) {}
+      : m_vars(vars), m_escape(escape) {}
 
   Expansion run(std::string_view tmpl);
 
@@ -869,7 +984,6 @@ private:
 
   const AuthVars& m_vars;
   const Escaper& m_escape;
-  const std::vector<TableEntry> m_table;
   // Dovecot's *error_r: the last message set, reset by every nested
   // var_expand_with_funcs (if-parameters, salt).
   std::optional<std::string> m_error;
@@ -968,9 +1082,9 @@ std::size_t Expander::expand_field(std::string& dest, std::string_view tmpl, std
 
 // var_expand_short.
 Status Expander::expand_short(char key, std::string& value) {
-  for (const TableEntry& entry : m_table) {
+  for (const TableEntry& entry : k_table) {
     if (entry.key != '\0' && entry.key == key) {
-      value = entry.value;
+      value = table_value(entry.source, m_vars, m_escape);
       return Status::ok;
     }
   }
@@ -994,9 +1108,9 @@ Status Expander::expand_long(std::string_view key, std::string& value) {
   if (guard.too_deep()) {
     return fail(Status::error, "template nested more than 64 levels deep (loginref's limit)");
   }
-  for (const TableEntry& entry : m_table) {
+  for (const TableEntry& entry : k_table) {
     if (!entry.name.empty() && entry.name == key) {
-      value = entry.value;
+      value = table_value(entry.source, m_vars, m_escape);
       return Status::ok;
     }
   }

@@ -69,49 +69,22 @@ PasswordCheckResult check_password(PassdbResult& passdb, const LoginRequest& req
   return check;
 }
 
-// Runs the query; a database error is Dovecot's "Password query failed".
-PassdbResult run_password_query(driver::Driver& db, const std::string& sql,
-                                const PassdbInput& input, Report& report) {
-  try {
-    return read_passdb_result(db.query(sql), input);
-  } catch (const DriverError& e) {
-    // The one place a DriverError is caught: Dovecot tempfails the login,
-    // and batch runs must go on with the next user.
-    report.error = e.what();
-    return passdb_query_failed(input, e.what());
-  }
-}
-
-PassdbResult query_passdb(driver::Driver& db, const SqlConfig& config, const LoginRequest& request,
-                          std::time_t now, Report& report) {
-  const PassdbInput input = passdb_input(config, request, report.user, now);
-  if (!report.username_refusal.empty()) {
-    return refused_before_query(input, report.username_refusal);
-  }
-  if (request.password && password_has_illegal_chars(*request.password)) {
-    report.password_check.status = PasswordCheck::refused;
-    return refused_before_query(input, "Attempted login with password having illegal chars");
-  }
+// Expands password_query for `request`: the text shown (%w as ******** when
+// there is a password to hide) goes to the report, the text sent is
+// returned. Without a password (audits) one expansion serves both.
+Expansion expand_password_query(const driver::Driver& db, const SqlConfig& config,
+                                const LoginRequest& request, Report& report) {
   const Escaper escape = [&db](std::string_view value) { return db.escape(value); };
   const std::string password = request.password.value_or("");
-  const Expansion real =
+  Expansion real =
       expand(config.password_query.value, auth_vars(request, report.user, password), escape);
   report.query_as_run = real.text; // shown only with --show-secrets
-  // %w is shown as ******** when there is a password to hide; without one
-  // (audits) the query as run is the one shown, and one expansion suffices.
   report.query = password.empty() ? real.text
                                   : expand(config.password_query.value,
                                            auth_vars(request, report.user, k_redacted_password),
                                            escape)
                                         .text;
-  if (real.error) {
-    const std::string& origin = config.password_query.origin;
-    report.error = (origin.starts_with("--") ? origin : origin + ": password_query") + ": " +
-                   *real.error + " (Dovecot fails every lookup with it: tempfail)";
-    return passdb_query_failed(input, "Failed to expand password_query=" +
-                                          config.password_query.value + ": " + *real.error);
-  }
-  return run_password_query(db, real.text, input, report);
+  return real;
 }
 
 } // namespace
@@ -134,9 +107,11 @@ std::string_view to_string(PasswordCheck check) {
   return "not_reached";
 }
 
-Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSettings& settings,
-                    const LoginRequest& request, std::time_t now) {
-  Report report;
+PendingLogin begin_login(const driver::Driver& db, const SqlConfig& config,
+                         const AuthSettings& settings, const LoginRequest& request,
+                         std::time_t now) {
+  PendingLogin pending;
+  Report& report = pending.report;
   report.request = request;
   report.query_origin = config.password_query.origin;
   report.driver = std::string(driver::to_string(db.kind()));
@@ -146,13 +121,54 @@ Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSetti
   // the name as typed.
   report.user = normalized.refused() ? request.user : normalized.user;
   report.username_refusal = normalized.refusal;
+  pending.username_format_error = normalized.format_error;
 
-  report.passdb = query_passdb(db, config, request, now, report);
+  const PassdbInput input = passdb_input(config, request, report.user, now);
+  if (!report.username_refusal.empty()) {
+    report.passdb = refused_before_query(input, report.username_refusal);
+    return pending;
+  }
+  if (request.password && password_has_illegal_chars(*request.password)) {
+    report.password_check.status = PasswordCheck::refused;
+    report.passdb =
+        refused_before_query(input, "Attempted login with password having illegal chars");
+    return pending;
+  }
+  Expansion real = expand_password_query(db, config, request, report);
+  if (real.error) {
+    const std::string& origin = config.password_query.origin;
+    report.error = (origin.starts_with("--") ? origin : origin + ": password_query") + ": " +
+                   *real.error + " (Dovecot fails every lookup with it: tempfail)";
+    report.passdb = passdb_query_failed(input, "Failed to expand password_query=" +
+                                                   config.password_query.value + ": " +
+                                                   *real.error);
+    return pending;
+  }
+  pending.query = std::move(real.text);
+  return pending;
+}
+
+Report finish_login(PendingLogin pending, const driver::QueryOutcome* answer,
+                    const std::string& connection, const SqlConfig& config,
+                    const AuthSettings& settings, std::time_t now) {
+  Report report = std::move(pending.report);
+  const LoginRequest& request = report.request;
+  if (pending.query) {
+    const PassdbInput input = passdb_input(config, request, report.user, now);
+    if (answer != nullptr && answer->result) {
+      report.passdb = read_passdb_result(*answer->result, input);
+    } else {
+      // Dovecot's "Password query failed": the login tempfails, and batch
+      // runs go on with the next user.
+      report.error = answer != nullptr ? answer->error : "no answer to the query";
+      report.passdb = passdb_query_failed(input, report.error);
+    }
+  }
   if (report.password_check.status != PasswordCheck::refused) {
     report.password_check = check_password(report.passdb, request);
   }
   finish_passdb_lookup(report.passdb);
-  report.connection = db.connection_info();
+  report.connection = connection;
   report.user = report.passdb.user;
 
   const DecisionInput input{report.passdb, request, settings, request.password.has_value()};
@@ -161,9 +177,9 @@ Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSetti
       report.decision, ResponseContext{request.tag, request.hostname, now, settings.imap_capability,
                                        settings.special_use_mailboxes});
   report.warnings = report.decision.warnings;
-  if (!normalized.format_error.empty()) {
+  if (!pending.username_format_error.empty()) {
     // Dovecot logs this and goes on with the partly expanded name.
-    report.warnings.push_back({"username_format_failed", normalized.format_error});
+    report.warnings.push_back({"username_format_failed", pending.username_format_error});
   }
   if (report.decision.kind == DecisionKind::tempfail && report.error.empty()) {
     // Every tempfail says why, also in JSON ("error").
@@ -177,23 +193,24 @@ Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSetti
   return report;
 }
 
-std::optional<std::string> password_query_text(driver::Driver& db, const SqlConfig& config,
-                                               const AuthSettings& settings,
-                                               const LoginRequest& request) {
-  // The steps of lookup_login and query_passdb before the query, in order.
-  const NormalizedUser normalized = normalize_username(settings, request);
-  if (normalized.refused() ||
-      (request.password && password_has_illegal_chars(*request.password))) {
-    return std::nullopt;
+Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSettings& settings,
+                    const LoginRequest& request, std::time_t now) {
+  PendingLogin pending = begin_login(db, config, settings, request, now);
+  std::optional<driver::QueryOutcome> answer;
+  if (pending.query) {
+    // The one place a single login's DriverError is caught (query_batch
+    // catches its own): Dovecot tempfails the login.
+    answer.emplace();
+    try {
+      answer->result = db.query(*pending.query);
+    } catch (const DriverError& e) {
+      answer->error = e.what();
+      answer->sqlstate = e.sqlstate();
+    }
   }
-  const Escaper escape = [&db](std::string_view value) { return db.escape(value); };
-  const Expansion real = expand(config.password_query.value,
-                                auth_vars(request, normalized.user, request.password.value_or("")),
-                                escape);
-  if (real.error) {
-    return std::nullopt;
-  }
-  return real.text;
+  const std::string connection = db.connection_info();
+  return finish_login(std::move(pending), answer ? &*answer : nullptr, connection, config,
+                      settings, now);
 }
 
 } // namespace loginref

@@ -62,12 +62,26 @@ struct Report {
 Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSettings& settings,
                     const LoginRequest& request, std::time_t now);
 
-// The password_query text lookup_login would send for `request`, or
-// nullopt when it would send none (a refused name or password, a query
-// that does not expand). lookup_batch uses it to send a batch's queries
-// before running lookup_login on each answer.
-std::optional<std::string> password_query_text(driver::Driver& db, const SqlConfig& config,
-                                               const AuthSettings& settings,
-                                               const LoginRequest& request);
+// lookup_login in two halves, for batches (core/batch.hpp): begin_login
+// runs the steps before the query and says which text to send (nullopt:
+// none, e.g. a refused name or a query that does not expand); the caller
+// sends it and finish_login runs the rest on the answer. lookup_login is
+// begin_login, db.query(), finish_login: batches take the same path.
+struct PendingLogin {
+  Report report;                     // filled up to the query
+  std::optional<std::string> query;  // the password_query text to send
+  std::string username_format_error; // auth_username_format's error, if any
+};
+
+// Uses `db` only to escape values and name the driver.
+PendingLogin begin_login(const driver::Driver& db, const SqlConfig& config,
+                         const AuthSettings& settings, const LoginRequest& request,
+                         std::time_t now);
+
+// `answer` is the outcome of pending.query (null when it was not sent);
+// `connection` is the driver's connection_info() after the query.
+Report finish_login(PendingLogin pending, const driver::QueryOutcome* answer,
+                    const std::string& connection, const SqlConfig& config,
+                    const AuthSettings& settings, std::time_t now);
 
 } // namespace loginref
