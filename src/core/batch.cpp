@@ -20,14 +20,17 @@ namespace loginref {
 std::vector<Report> lookup_batch(driver::Driver& db, const SqlConfig& config,
                                  const AuthSettings& settings,
                                  const std::vector<LoginRequest>& requests, std::time_t now) {
+  // The Reports are filled in place: each is large, and moving them cost
+  // more than deciding (measured).
+  std::vector<Report> reports(requests.size());
   std::vector<PendingLogin> pending;
   pending.reserve(requests.size());
   std::vector<std::string> to_send;
   to_send.reserve(requests.size());
-  for (const LoginRequest& request : requests) {
-    pending.push_back(begin_login(db, config, settings, request, now));
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    pending.push_back(begin_login(reports[i], db, config, settings, requests[i], now));
     if (pending.back().query) {
-      to_send.push_back(*pending.back().query);
+      to_send.push_back(std::move(*pending.back().query)); // the Report keeps the text
     }
   }
   // pgsql and mysql send many texts per round trip; sqlite reads them all
@@ -35,16 +38,14 @@ std::vector<Report> lookup_batch(driver::Driver& db, const SqlConfig& config,
   const std::vector<driver::QueryOutcome> outcomes = db.query_batch(to_send);
   const std::string connection = db.connection_info();
 
-  std::vector<Report> reports;
-  reports.reserve(requests.size());
   std::size_t next = 0;
-  for (PendingLogin& login : pending) {
+  for (std::size_t i = 0; i < requests.size(); ++i) {
     const driver::QueryOutcome* answer = nullptr;
-    if (login.query) {
+    if (pending[i].query) {
       answer = &outcomes.at(next);
       ++next;
     }
-    reports.push_back(finish_login(std::move(login), answer, connection, config, settings, now));
+    finish_login(reports[i], pending[i], answer, connection, config, settings, now);
   }
   return reports;
 }

@@ -1020,6 +1020,7 @@ Status Expander::fail(Status status, std::string message) {
 
 Expansion Expander::run(std::string_view tmpl) {
   Expansion expansion;
+  expansion.text.reserve(tmpl.size() + 64);
   const Status status = expand_template(expansion.text, c_string(tmpl));
   if (status != Status::ok) {
     expansion.error = m_error ? *m_error : m_first_error.value_or("expansion failed");
@@ -1037,7 +1038,10 @@ Status Expander::expand_template(std::string& dest, std::string_view tmpl) {
   std::size_t pos = 0;
   while (pos < tmpl.size()) {
     if (tmpl[pos] != '%') {
-      dest += tmpl[pos++];
+      // The literal text up to the next '%', in one append.
+      const std::size_t next = std::min(tmpl.find('%', pos), tmpl.size());
+      dest.append(tmpl.substr(pos, next - pos));
+      pos = next;
     } else {
       pos = expand_field(dest, tmpl, pos + 1, result);
     }

@@ -107,11 +107,10 @@ std::string_view to_string(PasswordCheck check) {
   return "not_reached";
 }
 
-PendingLogin begin_login(const driver::Driver& db, const SqlConfig& config,
+PendingLogin begin_login(Report& report, const driver::Driver& db, const SqlConfig& config,
                          const AuthSettings& settings, const LoginRequest& request,
                          std::time_t now) {
   PendingLogin pending;
-  Report& report = pending.report;
   report.request = request;
   report.query_origin = config.password_query.origin;
   report.driver = std::string(driver::to_string(db.kind()));
@@ -148,10 +147,9 @@ PendingLogin begin_login(const driver::Driver& db, const SqlConfig& config,
   return pending;
 }
 
-Report finish_login(PendingLogin pending, const driver::QueryOutcome* answer,
-                    const std::string& connection, const SqlConfig& config,
-                    const AuthSettings& settings, std::time_t now) {
-  Report report = std::move(pending.report);
+void finish_login(Report& report, const PendingLogin& pending, const driver::QueryOutcome* answer,
+                  const std::string& connection, const SqlConfig& config,
+                  const AuthSettings& settings, std::time_t now) {
   const LoginRequest& request = report.request;
   if (pending.query) {
     const PassdbInput input = passdb_input(config, request, report.user, now);
@@ -190,12 +188,12 @@ Report finish_login(PendingLogin pending, const driver::QueryOutcome* answer,
     report.warnings.push_back({"password_check_skipped",
                                "no password given: the decision assumes the password is right"});
   }
-  return report;
 }
 
 Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSettings& settings,
                     const LoginRequest& request, std::time_t now) {
-  PendingLogin pending = begin_login(db, config, settings, request, now);
+  Report report;
+  const PendingLogin pending = begin_login(report, db, config, settings, request, now);
   std::optional<driver::QueryOutcome> answer;
   if (pending.query) {
     // The one place a single login's DriverError is caught (query_batch
@@ -209,8 +207,8 @@ Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSetti
     }
   }
   const std::string connection = db.connection_info();
-  return finish_login(std::move(pending), answer ? &*answer : nullptr, connection, config,
-                      settings, now);
+  finish_login(report, pending, answer ? &*answer : nullptr, connection, config, settings, now);
+  return report;
 }
 
 } // namespace loginref

@@ -63,25 +63,27 @@ Report lookup_login(driver::Driver& db, const SqlConfig& config, const AuthSetti
                     const LoginRequest& request, std::time_t now);
 
 // lookup_login in two halves, for batches (core/batch.hpp): begin_login
-// runs the steps before the query and says which text to send (nullopt:
-// none, e.g. a refused name or a query that does not expand); the caller
-// sends it and finish_login runs the rest on the answer. lookup_login is
-// begin_login, db.query(), finish_login: batches take the same path.
+// runs the steps before the query into `report` and says which text to
+// send (nullopt: none, e.g. a refused name or a query that does not
+// expand); the caller sends it and finish_login runs the rest on the
+// answer, into the same `report`. lookup_login is begin_login, db.query(),
+// finish_login: batches take the same path.
 struct PendingLogin {
-  Report report;                     // filled up to the query
-  std::optional<std::string> query;  // the password_query text to send
+  // The password_query text to send; finish_login only asks whether there
+  // is one (a batch moves the text out to send it).
+  std::optional<std::string> query;
   std::string username_format_error; // auth_username_format's error, if any
 };
 
 // Uses `db` only to escape values and name the driver.
-PendingLogin begin_login(const driver::Driver& db, const SqlConfig& config,
+PendingLogin begin_login(Report& report, const driver::Driver& db, const SqlConfig& config,
                          const AuthSettings& settings, const LoginRequest& request,
                          std::time_t now);
 
 // `answer` is the outcome of pending.query (null when it was not sent);
 // `connection` is the driver's connection_info() after the query.
-Report finish_login(PendingLogin pending, const driver::QueryOutcome* answer,
-                    const std::string& connection, const SqlConfig& config,
-                    const AuthSettings& settings, std::time_t now);
+void finish_login(Report& report, const PendingLogin& pending, const driver::QueryOutcome* answer,
+                  const std::string& connection, const SqlConfig& config,
+                  const AuthSettings& settings, std::time_t now);
 
 } // namespace loginref

@@ -91,6 +91,19 @@ TEST(NormalizeUsername, DefaultFormatLowercases) {
   EXPECT_EQ(result.format_error, "");
 }
 
+// "%Lu" (the default) takes a shortcut past the expander; it must give
+// exactly what expanding the same format another way gives.
+TEST(NormalizeUsername, DefaultFormatShortcutMatchesTheExpander) {
+  AuthSettings shortcut;
+  shortcut.auth_username_chars = "";
+  AuthSettings expanded = shortcut;
+  ASSERT_EQ(shortcut.auth_username_format, "%Lu");
+  expanded.auth_username_format = "%L{user}";
+  for (const char* name : {"Alice@Example.COM", "\xc3\x84rger@EXAMPLE.de", "MiXeD%u{}", "A\tB"}) {
+    EXPECT_EQ(normalize(name, shortcut).user, normalize(name, expanded).user) << name;
+  }
+}
+
 TEST(NormalizeUsername, DefaultRealmIsAddedOnlyWithoutAt) {
   AuthSettings settings;
   settings.auth_default_realm = "Example.com";
