@@ -4,13 +4,7 @@
 // our own. Quirks are kept on purpose and commented where they happen.
 #include "core/expand.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/opensslv.h>
-#if OPENSSL_VERSION_MAJOR >= 3
-#include <openssl/provider.h>
-#endif
+#include "core/digest.hpp"
 
 #include <regex.h>
 #include <unistd.h>
@@ -131,69 +125,30 @@ std::optional<std::int64_t> parse_signed(std::string_view text) {
 }
 
 // ---------------------------------------------------------------------------
-// Digests (OpenSSL; Dovecot has its own implementations of the same
+// Digests (digest.hpp; Dovecot has its own implementations of the same
 // algorithms in src/lib/md4.c, md5.c, sha1.c, sha2.c, sha3.c).
 
-#if OPENSSL_VERSION_MAJOR >= 3
-// OpenSSL 3 moved MD4 to the "legacy" provider, which is not loaded by
-// default. We load it into a private library context so the rest of the
-// process keeps OpenSSL's default configuration.
-const EVP_MD* fetch_md4() {
-  EVP_MD* md = EVP_MD_fetch(nullptr, "MD4", nullptr);
-  if (md == nullptr) {
-    OSSL_LIB_CTX* context = OSSL_LIB_CTX_new();
-    if (context != nullptr && OSSL_PROVIDER_load(context, "legacy") != nullptr) {
-      md = EVP_MD_fetch(context, "MD4", nullptr);
-    }
-  }
-  ERR_clear_error();
-  return md;
-}
-#else
-const EVP_MD* fetch_md4() { return EVP_md4(); }
-#endif
-
-const EVP_MD* md4_digest() {
-  static const EVP_MD* const md = fetch_md4();
-  return md;
-}
-
-// Returns nullopt if OpenSSL cannot compute the digest (MD4 unavailable).
-std::optional<std::string> evp_digest(const EVP_MD* md, std::string_view data) {
-  if (md == nullptr) {
-    return std::nullopt;
-  }
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), out, &length, md, nullptr) != 1) {
-    ERR_clear_error();
-    return std::nullopt;
-  }
-  return std::string(reinterpret_cast<const char*>(out), length);
-}
-
-std::string md5_bytes(std::string_view data) {
-  return evp_digest(EVP_md5(), data).value_or(std::string(16, '\0'));
-}
+std::string md5_bytes(std::string_view data) { return digest(DigestMethod::md5, {data}); }
 
 // One entry of Dovecot's hash_methods[] (src/lib/hash-method.c).
 struct HashMethod {
   std::string_view name;
   std::size_t digest_size;
+  std::optional<DigestMethod> digest; // nullopt: "size"
 };
 
 constexpr std::array<HashMethod, 9> k_hash_methods = {{
-    {"md4", 16},
-    {"md5", 16},
-    {"sha1", 20},
-    {"sha256", 32},
-    {"sha384", 48},
-    {"sha512", 64},
-    {"sha3-256", 32},
-    {"sha3-512", 64},
+    {"md4", 16, DigestMethod::md4},
+    {"md5", 16, DigestMethod::md5},
+    {"sha1", 20, DigestMethod::sha1},
+    {"sha256", 32, DigestMethod::sha256},
+    {"sha384", 48, DigestMethod::sha384},
+    {"sha512", 64, DigestMethod::sha512},
+    {"sha3-256", 32, DigestMethod::sha3_256},
+    {"sha3-512", 64, DigestMethod::sha3_512},
     // Not a digest: the 64-bit big-endian length of what was "hashed".
     // Dovecot registers it like the others, so %{size:user} works.
-    {"size", 8},
+    {"size", 8, std::nullopt},
 }};
 
 // hash_method_lookup is case-sensitive (strcmp).
@@ -211,33 +166,9 @@ bool is_hash_method_name(std::string_view name) {
                      [name](const HashMethod& m) { return iequals(m.name, name); });
 }
 
-const EVP_MD* evp_for(std::string_view name) {
-  if (name == "md4") {
-    return md4_digest();
-  }
-  if (name == "md5") {
-    return EVP_md5();
-  }
-  if (name == "sha1") {
-    return EVP_sha1();
-  }
-  if (name == "sha256") {
-    return EVP_sha256();
-  }
-  if (name == "sha384") {
-    return EVP_sha384();
-  }
-  if (name == "sha512") {
-    return EVP_sha512();
-  }
-  if (name == "sha3-256") {
-    return EVP_sha3_256();
-  }
-  return EVP_sha3_512();
-}
-
+// nullopt when OpenSSL cannot compute the digest (MD4 unavailable).
 std::optional<std::string> hash_once(const HashMethod& method, std::string_view data) {
-  if (method.name == "size") {
+  if (!method.digest) {
     std::string out(8, '\0');
     const std::uint64_t size = data.size();
     for (int i = 0; i < 8; ++i) {
@@ -245,7 +176,10 @@ std::optional<std::string> hash_once(const HashMethod& method, std::string_view 
     }
     return out;
   }
-  return evp_digest(evp_for(method.name), data);
+  if (!digest_available(*method.digest)) {
+    return std::nullopt;
+  }
+  return digest(*method.digest, {data});
 }
 
 // buffer_truncate_rshift_bits (src/lib/buffer.c): keep the first `bits`
@@ -1295,15 +1229,12 @@ Status Expander::compute_hash(bool pkcs5, const HashMethod& method, const std::s
                               const HashOptions& options, std::string& raw) {
   if (pkcs5) {
     constexpr std::size_t k_pkcs5_length = 336;
-    raw.assign(k_pkcs5_length, '\0');
-    if (PKCS5_PBKDF2_HMAC(input.data(), static_cast<int>(input.size()),
-                          reinterpret_cast<const unsigned char*>(options.salt.data()),
-                          static_cast<int>(options.salt.size()), static_cast<int>(options.rounds),
-                          EVP_sha256(), static_cast<int>(k_pkcs5_length),
-                          reinterpret_cast<unsigned char*>(raw.data())) != 1) {
-      ERR_clear_error();
+    std::optional<std::string> key =
+        pbkdf2(DigestMethod::sha256, input, options.salt, options.rounds, k_pkcs5_length);
+    if (!key) {
       return fail(Status::error, "Cannot hash: PKCS5_PBKDF2 failed");
     }
+    raw = std::move(*key);
     return Status::ok;
   }
   raw = input;

@@ -2,27 +2,19 @@
 // password_get_scheme(), password_decode() and password_verify() in
 // src/auth/password-scheme.c, with the scheme functions of
 // password-scheme-{crypt,md5crypt,scram,pbkdf2}.c. Digests come from
-// OpenSSL and crypt hashes from libxcrypt; nothing here implements a hash.
-
-// CRAM-MD5 stores the internal MD5 state after one HMAC pad block, which
-// only OpenSSL's low-level (deprecated) MD5 API exposes.
-#define OPENSSL_SUPPRESS_DEPRECATED
-
+// digest.hpp (OpenSSL, loaded on first use) and crypt hashes from libxcrypt;
+// nothing here implements a hash.
 #include "core/password_scheme.hpp"
+
+#include "core/digest.hpp"
 
 #include <crypt.h>
 #include <sodium.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/md5.h>
-#include <openssl/provider.h>
 
 #include <array>
 #include <cerrno>
 #include <climits>
 #include <cstring>
-#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -90,11 +82,6 @@ std::optional<unsigned int> parse_uint(std::string_view text) {
   return static_cast<unsigned int>(value);
 }
 
-// Dovecot's mem_equals_timing_safe(); only the length leaks.
-bool timing_safe_equal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 // ---------------------------------------------------------------------------
 // Hex and base64 with the exact acceptance rules of Dovecot's lib
 // ---------------------------------------------------------------------------
@@ -154,17 +141,37 @@ std::string without_base64_space(std::string_view text) {
   return kept;
 }
 
-// Decodes base64 alphabet characters (no '=') into every byte they complete.
-// Dovecot never checks the unused low bits of the last character, so neither
-// does this: the tail is padded with 'A' (zero bits) for EVP_DecodeBlock.
+unsigned base64_value(char c) {
+  if (c >= 'A' && c <= 'Z') {
+    return static_cast<unsigned>(c - 'A');
+  }
+  if (c >= 'a' && c <= 'z') {
+    return static_cast<unsigned>(c - 'a' + 26);
+  }
+  if (c >= '0' && c <= '9') {
+    return static_cast<unsigned>(c - '0' + 52);
+  }
+  return c == '+' ? 62 : 63;
+}
+
+// Decodes base64 alphabet characters (is_base64_char, no '=') into every
+// byte they complete: 3 bytes per 4 characters, 1 for a final 2, 2 for a
+// final 3. Dovecot never checks the unused low bits of the last character,
+// so neither does this. (Our own loop rather than OpenSSL's EVP_DecodeBlock,
+// so that e.g. {PLAIN.b64} does not load libcrypto.)
 std::string decode_base64_chars(std::string_view chars) {
-  std::string quads(chars);
-  quads.append((4 - quads.size() % 4) % 4, 'A');
-  std::string bytes(quads.size() / 4 * 3, '\0');
-  EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
-                  reinterpret_cast<const unsigned char*>(quads.data()),
-                  static_cast<int>(quads.size()));
-  bytes.resize(chars.size() * 3 / 4);
+  std::string bytes;
+  bytes.reserve(chars.size() * 3 / 4);
+  unsigned bits = 0;    // the last characters' bits, the newest lowest
+  unsigned pending = 0; // how many of them are not in `bytes` yet
+  for (char c : chars) {
+    bits = ((bits << 6) | base64_value(c)) & 0xfff;
+    pending += 6;
+    if (pending >= 8) {
+      pending -= 8;
+      bytes.push_back(static_cast<char>((bits >> pending) & 0xff));
+    }
+  }
   return bytes;
 }
 
@@ -195,60 +202,6 @@ std::string base64_decode_lenient(std::string_view text) {
     ++data_length;
   }
   return decode_base64_chars(std::string_view(compact).substr(0, data_length));
-}
-
-// ---------------------------------------------------------------------------
-// OpenSSL digests
-// ---------------------------------------------------------------------------
-
-using EvpMdCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
-
-std::string digest(const EVP_MD* md, std::initializer_list<std::string_view> parts) {
-  EvpMdCtx ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  std::string out(static_cast<std::size_t>(EVP_MD_get_size(md)), '\0');
-  EVP_DigestInit_ex(ctx.get(), md, nullptr);
-  for (std::string_view part : parts) {
-    EVP_DigestUpdate(ctx.get(), part.data(), part.size());
-  }
-  EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), nullptr);
-  return out;
-}
-
-std::string hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
-  std::string out(static_cast<std::size_t>(EVP_MD_get_size(md)), '\0');
-  HMAC(md, key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-       reinterpret_cast<unsigned char*>(out.data()), nullptr);
-  return out;
-}
-
-// `rounds` must be 1..INT_MAX (PKCS5_PBKDF2_HMAC takes an int).
-std::string pbkdf2(const EVP_MD* md, std::string_view password, std::string_view salt,
-                   unsigned int rounds, std::size_t length) {
-  std::string out(length, '\0');
-  PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                    reinterpret_cast<const unsigned char*>(salt.data()),
-                    static_cast<int>(salt.size()), static_cast<int>(rounds), md,
-                    static_cast<int>(length), reinterpret_cast<unsigned char*>(out.data()));
-  return out;
-}
-
-// OpenSSL 3 keeps MD4 in its "legacy" provider. It is loaded into a private
-// library context so the default context (used by everything else, and by
-// other modules) keeps loading its default provider automatically.
-struct LegacyMd4 {
-  std::unique_ptr<OSSL_LIB_CTX, decltype(&OSSL_LIB_CTX_free)> context{OSSL_LIB_CTX_new(),
-                                                                      &OSSL_LIB_CTX_free};
-  std::unique_ptr<OSSL_PROVIDER, decltype(&OSSL_PROVIDER_unload)> provider{
-      OSSL_PROVIDER_load(context.get(), "legacy"), &OSSL_PROVIDER_unload};
-  std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> md{
-      provider ? EVP_MD_fetch(context.get(), "MD4", nullptr) : nullptr, &EVP_MD_free};
-};
-
-// nullptr when the legacy provider cannot be loaded.
-const EVP_MD* md4() {
-  static const LegacyMd4 legacy;
-  return legacy.md.get();
 }
 
 // ---------------------------------------------------------------------------
@@ -349,12 +302,13 @@ Verdict verify_plain_trunc(const Attempt& attempt) {
 }
 
 // Salted digests store digest(password || salt) || salt.
-Verdict verify_salted(const EVP_MD* md, std::string_view scheme, const Attempt& attempt) {
-  const std::size_t digest_length = static_cast<std::size_t>(EVP_MD_get_size(md));
+Verdict verify_salted(DigestMethod method, std::string_view scheme, const Attempt& attempt) {
+  const std::size_t digest_length = digest_size(method);
   if (attempt.raw.size() <= digest_length) {
     return broken(std::string(scheme) + " password is too short");
   }
-  const std::string computed = digest(md, {attempt.plaintext, attempt.raw.substr(digest_length)});
+  const std::string computed =
+      digest(method, {attempt.plaintext, attempt.raw.substr(digest_length)});
   return matched_if(timing_safe_equal(computed, attempt.raw.substr(0, digest_length)));
 }
 
@@ -428,16 +382,16 @@ Verdict verify_pbkdf2(const Attempt& attempt) {
     return broken("loginref supports at most " + std::to_string(INT_MAX) + " PBKDF2 rounds");
   }
   // With 0 rounds Dovecot's pkcs5_pbkdf() fails unchecked and the key stays
-  // all zero bytes, so any password matches a hash of 40 '0's.
-  const std::string computed = *rounds == 0
-                                   ? std::string(20, '\0')
-                                   : pbkdf2(EVP_sha1(), attempt.plaintext, fields[0], *rounds, 20);
+  // all zero bytes, so any password matches a hash of 40 '0's. (pbkdf2()
+  // refuses 0 rounds, as OpenSSL does.)
+  const std::string computed = pbkdf2(DigestMethod::sha1, attempt.plaintext, fields[0], *rounds, 20)
+                                   .value_or(std::string(20, '\0'));
   return matched_if(timing_safe_equal(computed, expected.bytes));
 }
 
 // "iterations,salt,StoredKey,ServerKey" (RFC 5802); only StoredKey is needed
 // to check a plaintext password.
-Verdict verify_scram(const EVP_MD* md, std::string_view scheme, const Attempt& attempt) {
+Verdict verify_scram(DigestMethod method, std::string_view scheme, const Attempt& attempt) {
   const std::string name(scheme);
   const std::vector<std::string_view> fields = split_fields(until_nul(attempt.raw), ',');
   if (fields.size() != 4) {
@@ -447,7 +401,7 @@ Verdict verify_scram(const EVP_MD* md, std::string_view scheme, const Attempt& a
   if (!iterations || *iterations < 4096 || *iterations > INT_MAX) {
     return broken("Invalid " + name + " iteration count in passdb");
   }
-  const std::size_t digest_length = static_cast<std::size_t>(EVP_MD_get_size(md));
+  const std::size_t digest_length = digest_size(method);
   const Decoded stored_key = base64_decode_strict(fields[2]);
   if (!stored_key.valid || stored_key.bytes.size() != digest_length) {
     return broken("Invalid " + name + " StoredKey in passdb");
@@ -456,10 +410,12 @@ Verdict verify_scram(const EVP_MD* md, std::string_view scheme, const Attempt& a
   if (!server_key.valid || server_key.bytes.size() != digest_length) {
     return broken("Invalid " + name + " ServerKey in passdb");
   }
-  const std::string salted =
-      pbkdf2(md, attempt.plaintext, base64_decode_lenient(fields[1]), *iterations, digest_length);
-  const std::string client_key = hmac(md, salted, "Client Key");
-  return matched_if(timing_safe_equal(digest(md, {client_key}), stored_key.bytes));
+  // 4096..INT_MAX iterations: pbkdf2 cannot refuse them.
+  const std::string salted = pbkdf2(method, attempt.plaintext, base64_decode_lenient(fields[1]),
+                                    *iterations, digest_length)
+                                 .value_or(std::string(digest_length, '\0'));
+  const std::string client_key = hmac(method, salted, "Client Key");
+  return matched_if(timing_safe_equal(digest(method, {client_key}), stored_key.bytes));
 }
 
 // ---------------------------------------------------------------------------
@@ -467,39 +423,25 @@ Verdict verify_scram(const EVP_MD* md, std::string_view scheme, const Attempt& a
 // ---------------------------------------------------------------------------
 
 std::string generate_md5(std::string_view plaintext, std::string_view) {
-  return digest(EVP_md5(), {plaintext});
+  return digest(DigestMethod::md5, {plaintext});
 }
 
 std::string generate_sha1(std::string_view plaintext, std::string_view) {
-  return digest(EVP_sha1(), {plaintext});
+  return digest(DigestMethod::sha1, {plaintext});
 }
 
 std::string generate_sha256(std::string_view plaintext, std::string_view) {
-  return digest(EVP_sha256(), {plaintext});
+  return digest(DigestMethod::sha256, {plaintext});
 }
 
 std::string generate_sha512(std::string_view plaintext, std::string_view) {
-  return digest(EVP_sha512(), {plaintext});
+  return digest(DigestMethod::sha512, {plaintext});
 }
 
 // Empty when MD4 is unavailable; verify_md4 reports that first.
 std::string generate_md4(std::string_view plaintext, std::string_view) {
-  const EVP_MD* md = md4();
-  return md == nullptr ? std::string() : digest(md, {plaintext});
-}
-
-// The MD5 chaining words (A, B, C, D, little-endian) after one 64-byte block.
-std::string md5_state_after_block(std::string_view block) {
-  MD5_CTX ctx;
-  MD5_Init(&ctx);
-  MD5_Update(&ctx, block.data(), block.size());
-  std::string state;
-  for (MD5_LONG word : {ctx.A, ctx.B, ctx.C, ctx.D}) {
-    for (int shift = 0; shift < 32; shift += 8) {
-      state.push_back(static_cast<char>((word >> shift) & 0xff));
-    }
-  }
-  return state;
+  return digest_available(DigestMethod::md4) ? digest(DigestMethod::md4, {plaintext})
+                                             : std::string();
 }
 
 // CRAM-MD5/HMAC-MD5 store the HMAC-MD5 precomputed context: the MD5 state
@@ -525,7 +467,7 @@ std::string generate_digest_md5(std::string_view plaintext, std::string_view use
   const std::string_view name = at == std::string_view::npos ? user : user.substr(0, at);
   const std::string_view realm =
       at == std::string_view::npos ? std::string_view() : user.substr(at + 1);
-  return digest(EVP_md5(), {name, ":", realm, ":", plaintext});
+  return digest(DigestMethod::md5, {name, ":", realm, ":", plaintext});
 }
 
 // Dovecot's generic handler: regenerate and compare.
@@ -534,7 +476,7 @@ Verdict verify_generated(GenerateFunction generate, const Attempt& attempt) {
 }
 
 Verdict verify_md4(const Attempt& attempt) {
-  if (md4() == nullptr) {
+  if (!digest_available(DigestMethod::md4)) {
     return broken("loginref cannot compute MD4: OpenSSL's legacy provider did not load");
   }
   return verify_generated(generate_md4, attempt);
@@ -572,16 +514,16 @@ const std::array<Scheme, 31> k_schemes = {{
     {"SHA256", Encoding::base64, 32, nullptr, generate_sha256, Availability::always},
     {"SHA512", Encoding::base64, 64, nullptr, generate_sha512, Availability::always},
     {"SMD5", Encoding::base64, 0,
-     [](const Attempt& a) { return verify_salted(EVP_md5(), "SMD5", a); }, nullptr,
+     [](const Attempt& a) { return verify_salted(DigestMethod::md5, "SMD5", a); }, nullptr,
      Availability::always},
     {"SSHA", Encoding::base64, 0,
-     [](const Attempt& a) { return verify_salted(EVP_sha1(), "SSHA", a); }, nullptr,
+     [](const Attempt& a) { return verify_salted(DigestMethod::sha1, "SSHA", a); }, nullptr,
      Availability::always},
     {"SSHA256", Encoding::base64, 0,
-     [](const Attempt& a) { return verify_salted(EVP_sha256(), "SSHA256", a); }, nullptr,
+     [](const Attempt& a) { return verify_salted(DigestMethod::sha256, "SSHA256", a); }, nullptr,
      Availability::always},
     {"SSHA512", Encoding::base64, 0,
-     [](const Attempt& a) { return verify_salted(EVP_sha512(), "SSHA512", a); }, nullptr,
+     [](const Attempt& a) { return verify_salted(DigestMethod::sha512, "SSHA512", a); }, nullptr,
      Availability::always},
     {"PLAIN", Encoding::none, 0, verify_plain, nullptr, Availability::always},
     {"CLEAR", Encoding::none, 0, verify_plain, nullptr, Availability::always},
@@ -589,10 +531,10 @@ const std::array<Scheme, 31> k_schemes = {{
     {"PLAIN-TRUNC", Encoding::none, 0, verify_plain_trunc, nullptr, Availability::always},
     {"CRAM-MD5", Encoding::hex, 32, nullptr, generate_cram_md5, Availability::always},
     {"SCRAM-SHA-1", Encoding::none, 0,
-     [](const Attempt& a) { return verify_scram(EVP_sha1(), "SCRAM-SHA-1", a); }, nullptr,
+     [](const Attempt& a) { return verify_scram(DigestMethod::sha1, "SCRAM-SHA-1", a); }, nullptr,
      Availability::always},
     {"SCRAM-SHA-256", Encoding::none, 0,
-     [](const Attempt& a) { return verify_scram(EVP_sha256(), "SCRAM-SHA-256", a); }, nullptr,
+     [](const Attempt& a) { return verify_scram(DigestMethod::sha256, "SCRAM-SHA-256", a); }, nullptr,
      Availability::always},
     {"HMAC-MD5", Encoding::hex, 32, nullptr, generate_cram_md5, Availability::always},
     {"DIGEST-MD5", Encoding::hex, 16, nullptr, generate_digest_md5, Availability::always},
