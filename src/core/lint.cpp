@@ -510,14 +510,18 @@ namespace {
 // The query's warnings depend on the config alone, and an audit asks for
 // them once per user: the last answer is kept (per thread, for --jobs).
 const std::vector<Warning>& query_warnings(const SqlConfig& config) {
-  thread_local std::string key;
+  // What the answer depends on, compared piece by piece (no copy per user).
+  thread_local std::string driver;
+  thread_local std::string origin;
+  thread_local std::string query;
   thread_local std::vector<Warning> warnings;
   thread_local bool known = false;
-  std::string current = config.driver.value + '\n' + config.password_query.origin + '\n' +
-                        config.password_query.value;
-  if (!known || current != key) {
+  if (!known || config.driver.value != driver || config.password_query.origin != origin ||
+      config.password_query.value != query) {
     warnings = lint_query(config);
-    key = std::move(current);
+    driver = config.driver.value;
+    origin = config.password_query.origin;
+    query = config.password_query.value;
     known = true;
   }
   return warnings;
