@@ -21,8 +21,9 @@ namespace loginref::cli {
 
 namespace {
 
-// Logins per chunk: enough to fill a pgsql pipeline, small enough that
-// chunks in flight take little memory.
+// Logins per chunk: enough to fill a multi-statement message (256
+// statements, driver/statement_split.hpp), small enough that chunks in
+// flight take little memory.
 constexpr std::size_t k_chunk_size = 256;
 
 struct AuditOptions {

@@ -1,8 +1,8 @@
 // Many logins over one connection. Each login gets exactly the Report
 // lookup_login() would give it (the same code runs it), but the queries
 // are sent together where the driver can do better than one round trip
-// per user (Driver::query_batch: pgsql pipeline mode, mysql one statement
-// per user instead of four). audit and diff are built on this.
+// per user (Driver::query_batch: pgsql and mysql send up to 256 per
+// multi-statement message). audit and diff are built on this.
 #pragma once
 
 #include <ctime>

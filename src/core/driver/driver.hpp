@@ -80,7 +80,8 @@ public:
   // Runs each of `sqls` exactly as query() would and returns one outcome
   // per query, in order; one query's failure does not stop the others
   // (Dovecot tempfails that login only). A driver that can do better than
-  // one round trip per query overrides this (pgsql: pipeline mode). Throws
+  // one round trip per query overrides this (pgsql and mysql: several
+  // queries per multi-statement message, statement_split.hpp). Throws
   // nothing for a failing query; the outcome carries its error.
   virtual std::vector<QueryOutcome> query_batch(const std::vector<std::string>& sqls) {
     std::vector<QueryOutcome> outcomes;

@@ -10,15 +10,18 @@
 
 #include "core/driver/driver_support.hpp"
 #include "core/driver/module.hpp"
+#include "core/driver/statement_split.hpp"
 #include "core/error.hpp"
 
 #include <mysql.h>
+#include <mysqld_error.h>
 
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +48,10 @@ constexpr unsigned int k_dovecot_write_timeout = 30;
 // ER_STATEMENT_TIMEOUT).
 constexpr std::string_view k_read_only_transaction = "25006";
 constexpr std::string_view k_query_canceled = "70100";
+
+// MySQL 8's max_execution_time error (ER_QUERY_TIMEOUT; MariaDB's is
+// ER_STATEMENT_TIMEOUT, SQLSTATE 70100).
+constexpr unsigned int k_mysql_query_timeout = 3024;
 
 // --- Errors ------------------------------------------------------------------
 
@@ -202,6 +209,7 @@ public:
       open_connection(); // an earlier timeout dropped it; Dovecot reconnects too
     }
     try {
+      set_multi_statements(false); // as Dovecot 2.3 runs every query
       // SET SESSION ... READ ONLY covers statements that commit implicitly
       // (DDL), which START TRANSACTION READ ONLY alone does not stop.
       run_own("SET SESSION TRANSACTION READ ONLY");
@@ -224,6 +232,7 @@ public:
       open_connection();
     }
     try {
+      set_multi_statements(false);
       run_own("SET SESSION TRANSACTION READ ONLY");
       run_own("START TRANSACTION READ ONLY");
       set_statement_time(std::chrono::milliseconds(0));
@@ -236,23 +245,46 @@ public:
     }
   }
 
-  // One round trip per query: Connector/C has no pipelining for text
-  // queries, and sending several statements at once would need
-  // CLIENT_MULTI_STATEMENTS, which Dovecot 2.3 never sets (a ';' in a query
-  // would change meaning). The session is made read-only once per batch, so
-  // each query runs alone in autocommit instead of SET/START/query/ROLLBACK.
+  // Connector/C has no pipelining for text queries, so one round trip per
+  // query costs 100-200 us. Runs of batchable queries (statement_split.hpp)
+  // therefore go as multi-statement messages of up to 256 statements, with
+  // the server's multi-statement option on for just those messages:
+  // Dovecot 2.3 never sets CLIENT_MULTI_STATEMENTS, so every other query
+  // runs alone with it off, where a ';' gives the syntax error Dovecot
+  // gets. Each query still has its own text, as Dovecot sends it. The
+  // session is made read-only once per connection, so each statement runs
+  // alone in autocommit instead of SET/START/query/ROLLBACK.
   std::vector<QueryOutcome> query_batch(const std::vector<std::string>& sqls) override {
     std::vector<QueryOutcome> outcomes;
     outcomes.reserve(sqls.size());
-    for (const std::string& sql : sqls) {
-      outcomes.push_back(outcome_of([&] {
-        if (!m_mysql) {
-          open_connection();
+    bool ascii_safe = false; // unknown until connected
+    try {
+      open_batch_session();
+      ascii_safe = ascii_safe_charset();
+    } catch (const DriverError&) {
+      // Each query below tries again and reports the error, as query()
+      // would.
+    }
+    BatchPlan plan(sqls, SqlDialect::mysql, ascii_safe);
+    while (!plan.done()) {
+      const BatchStep step = plan.next();
+      const std::span<const std::string> queries(sqls.data() + step.begin, step.end - step.begin);
+      bool failed = false;
+      if (step.multi) {
+        failed = !run_message(queries, outcomes);
+      } else {
+        for (const std::string& sql : queries) {
+          outcomes.push_back(outcome_of([&] {
+            open_batch_session();
+            if (!step.batchable) {
+              set_multi_statements(false);
+            }
+            return run_query(sql);
+          }));
+          failed = failed || !outcomes.back().result;
         }
-        run_own("SET SESSION TRANSACTION READ ONLY", m_batch_session);
-        m_batch_session = true;
-        return run_query(sql);
-      }));
+      }
+      plan.advance(outcomes.size(), failed);
     }
     return outcomes;
   }
@@ -316,6 +348,7 @@ private:
     }
     m_mysql = std::move(mysql);
     m_batch_session = false;
+    m_multi_statements = false; // the connect flags never have it
     const char* host_info = mysql_get_host_info(m_mysql.get());
     m_connection_info = std::string("connected to ") + (host_info != nullptr ? host_info : where) +
                         " dbname=" + m_connect.dbname.value_or("") +
@@ -522,17 +555,22 @@ private:
   // The password_query over the text protocol, as Dovecot 2.3 sends it.
   QueryResult run_query(const std::string& sql) {
     const MysqlResult answer = send(sql, Clock::now() + m_timeout + k_answer_grace);
+    return read_result(answer.get());
+  }
+
+  // A stored result set (null: a statement without one) as a QueryResult.
+  static QueryResult read_result(MYSQL_RES* answer) {
     QueryResult result;
-    if (!answer) {
-      return result; // a statement without a result set
+    if (answer == nullptr) {
+      return result;
     }
-    const unsigned int columns = mysql_num_fields(answer.get());
-    const MYSQL_FIELD* fields = mysql_fetch_fields(answer.get());
+    const unsigned int columns = mysql_num_fields(answer);
+    const MYSQL_FIELD* fields = mysql_fetch_fields(answer);
     for (unsigned int i = 0; i < columns; ++i) {
       result.columns.emplace_back(fields[i].name);
     }
     // The result is stored, so fetching does no I/O.
-    while (MYSQL_ROW values = mysql_fetch_row(answer.get())) {
+    while (MYSQL_ROW values = mysql_fetch_row(answer)) {
       Row row;
       row.reserve(columns);
       for (unsigned int i = 0; i < columns; ++i) {
@@ -541,6 +579,195 @@ private:
       result.rows.push_back(std::move(row));
     }
     return result;
+  }
+
+  // query_batch's session: read-only for every statement, also those that
+  // commit implicitly.
+  void open_batch_session() {
+    if (!m_mysql) {
+      open_connection();
+    }
+    run_own("SET SESSION TRANSACTION READ ONLY", m_batch_session);
+    m_batch_session = true;
+  }
+
+  // The server's multi-statement option (COM_SET_OPTION), on only while
+  // query_batch sends messages of several statements. Dovecot 2.3 never
+  // sets CLIENT_MULTI_STATEMENTS, and neither does open_connection().
+  void set_multi_statements(bool on) {
+    if (m_multi_statements == on) {
+      return;
+    }
+    MYSQL* mysql = m_mysql.get();
+    const enum_mysql_set_option option =
+        on ? MYSQL_OPTION_MULTI_STATEMENTS_ON : MYSQL_OPTION_MULTI_STATEMENTS_OFF;
+    int failed = 0;
+    if (!run_async(
+            mysql, [&] { return mysql_set_server_option_start(&failed, mysql, option); },
+            [&](int status) { return mysql_set_server_option_cont(&failed, mysql, status); },
+            Clock::now() + m_timeout)) {
+      throw timed_out();
+    }
+    if (failed != 0) {
+      throw query_error();
+    }
+    m_multi_statements = on;
+  }
+
+  // In big5, cp932, gbk and sjis (and MySQL's gb18030) the second byte of a
+  // character may be the byte of '\' or '`': mysql_real_escape_string
+  // knows, the lexer does not, so it judges only ASCII text then.
+  bool ascii_safe_charset() const {
+    const std::string_view name = mysql_character_set_name(m_mysql.get());
+    for (const std::string_view unsafe : {"big5", "cp932", "gbk", "sjis", "gb18030"}) {
+      if (name == unsafe) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Sends `sqls` (all batchable) as one message with multi statements on
+  // and reads every result of it before sending anything else, appending
+  // one outcome per statement answered. The server stops at a failing
+  // statement: that statement then gets the outcome of running alone (a
+  // syntax error's "near '...' at line N" quotes the rest of the message
+  // and counts its lines), and false is returned: the caller goes on
+  // after it. A statement timeout or a lost connection is kept as it is
+  // rather than waited for again.
+  bool run_message(std::span<const std::string> sqls, std::vector<QueryOutcome>& outcomes) {
+    const std::size_t first = outcomes.size();
+    try {
+      open_batch_session();
+      set_multi_statements(true);
+    } catch (const DriverError& e) {
+      // As each query would have (it would try to connect again).
+      outcomes.resize(first + sqls.size(), QueryOutcome{std::nullopt, e.what(), e.sqlstate()});
+      return false;
+    }
+    MYSQL* mysql = m_mysql.get();
+    try {
+      const std::string text = join_statements(sqls);
+      int failed = 0;
+      if (!run_async(
+              mysql,
+              [&] { return mysql_real_query_start(&failed, mysql, text.data(), text.size()); },
+              [&](int status) { return mysql_real_query_cont(&failed, mysql, status); },
+              Clock::now() + m_timeout + k_answer_grace)) {
+        throw timed_out();
+      }
+      // As mysql_next_result() says it: 0 a result, > 0 an error, -1 none.
+      int next = failed != 0 ? 1 : 0;
+      for (std::size_t at = 0; at < sqls.size(); ++at) {
+        if (at > 0) {
+          next = next_result();
+        }
+        if (next < 0) {
+          run_each_alone(sqls, outcomes, first); // fewer results than statements
+          return false;
+        }
+        MysqlResult result(nullptr, &mysql_free_result);
+        if (next == 0) {
+          result = store_result();
+          if (!result && mysql_errno(mysql) != 0) {
+            next = 1;
+          }
+        }
+        if (next > 0) {
+          statement_failed(sqls, at, outcomes, first);
+          return false;
+        }
+        outcomes.push_back(QueryOutcome{read_result(result.get()), {}, {}});
+      }
+      if (const int extra = next_result(); extra >= 0) {
+        // More results than statements.
+        if (extra == 0) {
+          discard_results();
+        }
+        run_each_alone(sqls, outcomes, first);
+        return false;
+      }
+    } catch (const DriverError& e) {
+      // No answer in time: the statement fails with that error; the
+      // connection is closed and the next message goes on a new one.
+      m_mysql.reset();
+      if (outcomes.size() < first + sqls.size()) {
+        outcomes.push_back(QueryOutcome{std::nullopt, e.what(), e.sqlstate()});
+      }
+      return false;
+    }
+    return true;
+  }
+
+  // Statement `at` of the message failed; the server skipped the rest.
+  void statement_failed(std::span<const std::string> sqls, std::size_t at,
+                        std::vector<QueryOutcome>& outcomes, std::size_t first) {
+    const unsigned int code = mysql_errno(m_mysql.get());
+    const DriverError error = query_error(); // closes a lost connection
+    if (code == ER_NET_PACKET_TOO_LARGE) {
+      // The message was over max_allowed_packet; the server hangs up.
+      m_mysql.reset();
+      run_each_alone(sqls, outcomes, first);
+    } else if (!m_mysql || error.sqlstate() == k_query_canceled || code == k_mysql_query_timeout ||
+               code == ER_LOCK_WAIT_TIMEOUT) {
+      outcomes.push_back(QueryOutcome{std::nullopt, error.what(), error.sqlstate()});
+    } else {
+      // No ';' in it, so it reads the same with multi statements on.
+      outcomes.push_back(outcome_of([&] {
+        open_batch_session();
+        return run_query(sqls[at]);
+      }));
+    }
+  }
+
+  // When a message did not give one result per statement: forget what it
+  // gave and run each of its queries alone.
+  void run_each_alone(std::span<const std::string> sqls, std::vector<QueryOutcome>& outcomes,
+                      std::size_t first) {
+    outcomes.resize(first);
+    for (const std::string& sql : sqls) {
+      outcomes.push_back(outcome_of([&] {
+        open_batch_session();
+        return run_query(sql);
+      }));
+    }
+  }
+
+  // The next result of a multi-statement message: 0 there is one, > 0 the
+  // statement failed, -1 there is none.
+  int next_result() {
+    MYSQL* mysql = m_mysql.get();
+    int more = -1;
+    if (!run_async(
+            mysql, [&] { return mysql_next_result_start(&more, mysql); },
+            [&](int status) { return mysql_next_result_cont(&more, mysql, status); },
+            Clock::now() + m_timeout + k_answer_grace)) {
+      throw timed_out();
+    }
+    return more;
+  }
+
+  // The current result set (null: none, or an error when mysql_errno()).
+  MysqlResult store_result() {
+    MYSQL* mysql = m_mysql.get();
+    MYSQL_RES* raw = nullptr;
+    if (!run_async(
+            mysql, [&] { return mysql_store_result_start(&raw, mysql); },
+            [&](int status) { return mysql_store_result_cont(&raw, mysql, status); },
+            Clock::now() + m_timeout + k_answer_grace)) {
+      throw timed_out();
+    }
+    return MysqlResult(raw, &mysql_free_result);
+  }
+
+  // Reads and drops every result left, up to the end or an error.
+  void discard_results() {
+    for (;;) {
+      const MysqlResult ignored = store_result();
+      if (next_result() != 0) {
+        return;
+      }
+    }
   }
 
   // NULL stays distinct from ''. Like Dovecot (MYSQL_ROW entries read as C
@@ -589,7 +816,8 @@ private:
   std::chrono::milliseconds m_timeout;
   MysqlHandle m_mysql{nullptr, &mysql_close};
   std::string m_connection_info;
-  bool m_batch_session = false; // query_batch has made the session read-only
+  bool m_batch_session = false;    // query_batch has made the session read-only
+  bool m_multi_statements = false; // the server's multi-statement option is on
 };
 
 } // namespace

@@ -9,6 +9,7 @@
 
 #include "core/driver/driver_support.hpp"
 #include "core/driver/module.hpp"
+#include "core/driver/statement_split.hpp"
 #include "core/error.hpp"
 
 #include <libpq-fe.h>
@@ -20,6 +21,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +43,7 @@ constexpr std::chrono::milliseconds k_answer_grace{500};
 // SQLSTATEs that get a hint (PostgreSQL 15, Appendix A).
 constexpr std::string_view k_read_only_transaction = "25006";
 constexpr std::string_view k_query_canceled = "57014";
+constexpr std::string_view k_lock_not_available = "55P03";
 
 // --- Errors ------------------------------------------------------------------
 
@@ -257,26 +260,35 @@ public:
     }
   }
 
-  // Pipeline mode (libpq 14+): every query is sent before the first answer
-  // is read, so a batch costs about one round trip instead of one per user.
-  // Each query still has its own text, as Dovecot sends it, and is followed
-  // by a Sync, so it runs in its own implicit transaction and one failure
-  // does not abort the next. The session is made read-only and given the
-  // statement timeout once, instead of BEGIN READ ONLY / SET LOCAL per query.
+  // Runs of batchable queries (statement_split.hpp) go as multi-statement
+  // simple-protocol Query messages of up to 256 statements: PostgreSQL
+  // then spends about 30 us of CPU per query instead of 45-67 us in pipeline
+  // mode (one extended-protocol Parse/Bind/Execute/Sync per query,
+  // measured). Every other query, and a batchable one that runs alone,
+  // takes the pipeline as before. Each query still has its own text, as
+  // Dovecot sends it. The session is made read-only and given the
+  // statement timeout once, instead of BEGIN READ ONLY / SET LOCAL per
+  // query; PostgreSQL 13+ applies statement_timeout to each statement of
+  // a multi-statement message.
   std::vector<QueryOutcome> query_batch(const std::vector<std::string>& sqls) override {
     std::vector<QueryOutcome> outcomes;
     outcomes.reserve(sqls.size());
     try {
-      if (!m_conn) {
-        open_connection();
+      open_batch_session();
+      BatchPlan plan(sqls, SqlDialect::pgsql, ascii_safe_encoding());
+      while (!plan.done()) {
+        open_batch_session(); // a lost connection is opened again, as query() does
+        const BatchStep step = plan.next();
+        const std::span<const std::string> queries(sqls.data() + step.begin, step.end - step.begin);
+        bool failed = false;
+        if (step.multi) {
+          failed = !run_message(queries, outcomes);
+        } else {
+          run_pipeline(queries, outcomes);
+          failed = !outcomes.back().result;
+        }
+        plan.advance(outcomes.size(), failed);
       }
-      if (!m_batch_session) {
-        run_own("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = " +
-                    std::to_string(m_timeout.count()),
-                Clock::now() + m_timeout);
-        m_batch_session = true;
-      }
-      run_pipeline(sqls, outcomes);
     } catch (const DriverError& e) {
       // The connection is gone (or never came): the remaining queries fail
       // as query() would have, each with the same error.
@@ -441,7 +453,7 @@ private:
   }
 
   // Sends each query followed by a Sync, then reads one outcome per query.
-  void run_pipeline(const std::vector<std::string>& sqls, std::vector<QueryOutcome>& outcomes) {
+  void run_pipeline(std::span<const std::string> sqls, std::vector<QueryOutcome>& outcomes) {
     PGconn* conn = m_conn.get();
     if (PQenterPipelineMode(conn) == 0) {
       throw connection_error(conn, m_connect.secrets);
@@ -469,6 +481,129 @@ private:
     if (PQexitPipelineMode(conn) == 0) {
       throw lost_connection();
     }
+  }
+
+  // query_batch's session: read-only, with the statement timeout.
+  void open_batch_session() {
+    if (!m_conn) {
+      open_connection();
+    }
+    if (!m_batch_session) {
+      run_own("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = " +
+                  std::to_string(m_timeout.count()),
+              Clock::now() + m_timeout);
+      m_batch_session = true;
+    }
+  }
+
+  // The server lexes a message after converting it to the server encoding,
+  // where every byte below 0x80 is ASCII; the client-only encodings can
+  // hide a quote or backslash in the second byte of a character, so the
+  // lexer judges only ASCII text then (statement_split.hpp).
+  bool ascii_safe_encoding() const {
+    const std::string_view name = pg_encoding_to_char(PQclientEncoding(m_conn.get()));
+    for (const std::string_view unsafe :
+         {"SJIS", "SHIFT_JIS_2004", "BIG5", "GBK", "UHC", "GB18030", "JOHAB"}) {
+      if (name == unsafe) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Sends `sqls` (all batchable) as one simple-protocol Query message and
+  // reads one result per statement, appending one outcome per statement
+  // answered. The whole message runs as one implicit transaction, and the
+  // server skips the rest of it after a failing statement; then that
+  // statement gets the outcome of running alone (its error text may tell
+  // its position in the message, and a syntax error anywhere fails the
+  // whole message before any statement runs), and false is returned: the
+  // caller goes on after it. A statement timeout or a lost connection is
+  // kept as it is rather than waited for again.
+  bool run_message(std::span<const std::string> sqls, std::vector<QueryOutcome>& outcomes) {
+    const std::size_t first = outcomes.size();
+    try {
+      const std::string text = join_statements(sqls);
+      if (PQsendQuery(m_conn.get(), text.c_str()) == 0) {
+        throw lost_connection();
+      }
+      flush(Clock::now() + m_timeout);
+      for (const std::string& sql : sqls) {
+        const PgResult result = next_result(Clock::now() + m_timeout + k_answer_grace);
+        const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_EMPTY_QUERY;
+        if (result && status == PGRES_TUPLES_OK) {
+          outcomes.push_back(QueryOutcome{read_result(result.get()), {}, {}});
+        } else if (result && status == PGRES_FATAL_ERROR) {
+          const DriverError error = make_error(result.get(), m_timeout);
+          if (const std::optional<DriverError> lost = finish_message()) {
+            // A FATAL error ends the connection: query() reports the lost
+            // connection too.
+            outcomes.push_back(QueryOutcome{std::nullopt, lost->what(), lost->sqlstate()});
+          } else if (error.sqlstate() == k_query_canceled ||
+                     error.sqlstate() == k_lock_not_available) {
+            outcomes.push_back(QueryOutcome{std::nullopt, error.what(), error.sqlstate()});
+          } else {
+            run_pipeline(std::span<const std::string>(&sql, 1), outcomes);
+          }
+          return false;
+        } else {
+          // Fewer results than statements, or one that is not a row set
+          // (neither can happen with SELECT, WITH and VALUES).
+          if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+            drop_connection();
+          } else {
+            finish_message();
+          }
+          run_each_alone(sqls, outcomes, first);
+          return false;
+        }
+      }
+      if (const PgResult extra = next_result(Clock::now() + m_timeout + k_answer_grace)) {
+        finish_message(); // more results than statements
+        run_each_alone(sqls, outcomes, first);
+        return false;
+      }
+    } catch (const DriverError& e) {
+      // Lost or timed out while waiting for a statement: it fails with that
+      // error; what the connection was doing is unknown, so it is dropped
+      // and the next message goes on a new one.
+      drop_connection();
+      if (outcomes.size() < first + sqls.size()) {
+        outcomes.push_back(QueryOutcome{std::nullopt, e.what(), e.sqlstate()});
+      }
+      return false;
+    }
+    return true;
+  }
+
+  // When a message did not give one result per statement: forget what it
+  // gave and run each of its queries alone.
+  void run_each_alone(std::span<const std::string> sqls, std::vector<QueryOutcome>& outcomes,
+                      std::size_t first) {
+    outcomes.resize(first);
+    open_batch_session();
+    run_pipeline(sqls, outcomes);
+  }
+
+  // Reads the results left of the current message (none after an error).
+  // When the connection is lost meanwhile, drops it and returns the error
+  // query() would have thrown.
+  std::optional<DriverError> finish_message() {
+    try {
+      while (next_result(Clock::now() + m_timeout + k_answer_grace)) {
+      }
+    } catch (const DriverError& e) {
+      return e; // dropped already
+    }
+    if (PQstatus(m_conn.get()) != CONNECTION_OK) {
+      return lost_connection();
+    }
+    return std::nullopt;
+  }
+
+  void drop_connection() {
+    m_conn.reset();
+    m_batch_session = false;
   }
 
   // What run_query makes of the results of one query.
@@ -580,14 +715,12 @@ private:
 
   DriverError lost_connection() {
     DriverError error = connection_error(m_conn.get(), m_connect.secrets);
-    m_conn.reset();
-    m_batch_session = false;
+    drop_connection();
     return error;
   }
 
   DriverError timed_out() {
-    m_conn.reset();
-    m_batch_session = false;
+    drop_connection();
     return DriverError("pgsql: no answer to the query within " + timeout_text(m_timeout) +
                        " (the timeout); the connection was closed");
   }
