@@ -22,6 +22,7 @@ are stated in.
 import argparse
 import os
 import re
+import resource
 import shlex
 import signal
 import socket
@@ -80,6 +81,36 @@ def timed(argv, stdin=None, env=None):
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        stdin=feed, env=env)
         return time.perf_counter() - start
+
+
+def server_pid(driver):
+    """pid of the PostgreSQL postmaster or of mariadbd (scripts/lib/dbservers.sh)."""
+    db_dir = os.environ["LOGINREF_DB_DIR"]
+    if driver == "pgsql":
+        with open(os.path.join(db_dir, "pgsql", "data", "postmaster.pid")) as f:
+            return int(f.readline())
+    with open(os.path.join(db_dir, "mysql", "mariadbd.pid")) as f:
+        return int(f.read())
+
+
+def process_cpu(pid):
+    """CPU seconds of a process, with its children that have exited and been
+    waited for (PostgreSQL's backends, one per connection)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_split(argv, driver, stdin=None, env=None):
+    """(client CPU s, server CPU s) of one run of `argv`: where the time goes."""
+    pid = server_pid(driver)
+    server_before = process_cpu(pid)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    timed(argv, stdin=stdin, env=env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    time.sleep(0.5)  # the postmaster reaps the backend that served the run
+    client = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return client, process_cpu(pid) - server_before
 
 
 def median_of(runs, fn):
@@ -303,6 +334,12 @@ def main():
         audit1 = median_of(opts.runs, lambda: timed(audit_argv, env=env))
         audit2 = median_of(opts.runs, lambda: timed(audit_argv + ["--jobs", "2"], env=env))
         best = min(audit1, audit2)
+        if driver != "sqlite":
+            r_cpu = {
+                "queries": cpu_split(queries_argv, driver, stdin=queries_stdin, env=env),
+                "audit": cpu_split(audit_argv, driver, env=env),
+                "audit -j2": cpu_split(audit_argv + ["--jobs", "2"], driver, env=env),
+            }
         log("%s: doveadm auth lookup, %d users in batches of %d"
             % (driver, opts.doveadm_users, opts.batch))
         sample = users_list(opts.doveadm_users, opts.users)
@@ -328,6 +365,8 @@ def main():
         out("%-7s %10.3f %10.3f %10.3f %10.3f %8.1f %10.1f %7.1fx %7.2fx %7.1fx" % (
             driver, floor, queries, audit1, audit2, per_user * 1e6, doveadm * 1e6,
             r["vs_floor"], best / queries, r["vs_doveadm"]))
+        if driver != "sqlite":
+            r["cpu"] = r_cpu
         if driver == "sqlite":
             user = "user0050000@example.com"
             single_lr = median_of(opts.singles, lambda: timed(
@@ -344,6 +383,19 @@ def main():
             r["big_rss_kib"] = rss
             os.unlink(big_path)
 
+    split = [r for r in results if "cpu" in r]
+    if split:
+        out("")
+        out("where the time goes: CPU us per user, one run each (client = %s or loginref)"
+            % "/".join({"pgsql": "psql", "mysql": "mariadb"}[r["driver"]] for r in split))
+        out("%-7s %-10s %10s %10s   %s" % ("driver", "run", "client", "server",
+                                           "floor budget (10x) on 2 cores"))
+        for r in split:
+            budget = 10 * r["floor"] / opts.users * 2 * 1e6
+            for name, (client, server) in r["cpu"].items():
+                out("%-7s %-10s %10.1f %10.1f   %.1f us of CPU per user" % (
+                    r["driver"], name, client / opts.users * 1e6, server / opts.users * 1e6,
+                    budget))
     out("")
     out("targets:")
     ok = True
