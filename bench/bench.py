@@ -101,7 +101,13 @@ def process_cpu(pid):
     return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_split(argv, driver, stdin=None, env=None):
+def cpu_split(runs, argv, driver, stdin=None, env=None):
+    """(client CPU s, server CPU s) of `argv`, medians of `runs`."""
+    splits = [cpu_split_once(argv, driver, stdin=stdin, env=env) for _ in range(runs)]
+    return (statistics.median(c for c, _ in splits), statistics.median(s for _, s in splits))
+
+
+def cpu_split_once(argv, driver, stdin=None, env=None):
     """(client CPU s, server CPU s) of one run of `argv`: where the time goes."""
     pid = server_pid(driver)
     server_before = process_cpu(pid)
@@ -189,6 +195,11 @@ class Db:
                    "SELECT %s FROM seq_1_to_%d AS s; ANALYZE TABLE bench_users;"
                    % (row_sql("s.seq", "mysql"), users))
         run(self.client(sql), stdout=subprocess.DEVNULL)
+        if self.driver == "pgsql":
+            # Vacuumed now, so that autovacuum does not wake up for the new
+            # rows in the middle of a measurement (PostgreSQL 13+ vacuums
+            # after inserts too). VACUUM runs outside a transaction: alone.
+            run(self.client("VACUUM bench_users"), stdout=subprocess.DEVNULL)
 
     def config(self, name, connect=None):
         path = os.path.join(self.work, "%s-%s.conf.ext" % (self.driver, name))
@@ -336,9 +347,9 @@ def main():
         best = min(audit1, audit2)
         if driver != "sqlite":
             r_cpu = {
-                "queries": cpu_split(queries_argv, driver, stdin=queries_stdin, env=env),
-                "audit": cpu_split(audit_argv, driver, env=env),
-                "audit -j2": cpu_split(audit_argv + ["--jobs", "2"], driver, env=env),
+                "queries": cpu_split(opts.runs, queries_argv, driver, stdin=queries_stdin, env=env),
+                "audit": cpu_split(opts.runs, audit_argv, driver, env=env),
+                "audit -j2": cpu_split(opts.runs, audit_argv + ["--jobs", "2"], driver, env=env),
             }
         log("%s: doveadm auth lookup, %d users in batches of %d"
             % (driver, opts.doveadm_users, opts.batch))
@@ -386,8 +397,9 @@ def main():
     split = [r for r in results if "cpu" in r]
     if split:
         out("")
-        out("where the time goes: CPU us per user, one run each (client = %s or loginref)"
-            % "/".join({"pgsql": "psql", "mysql": "mariadb"}[r["driver"]] for r in split))
+        out("where the time goes: CPU us per user, median of %d runs (client = %s or loginref)"
+            % (opts.runs, "/".join({"pgsql": "psql", "mysql": "mariadb"}[r["driver"]]
+                                   for r in split)))
         out("%-7s %-10s %10s %10s   %s" % ("driver", "run", "client", "server",
                                            "floor budget (10x) on 2 cores"))
         for r in split:
