@@ -67,6 +67,18 @@ TEST(StatementSplit, LeadingCommentsAndParenthesesAreSkipped) {
   EXPECT_TRUE(neither("/* x */ CALL p()"));
 }
 
+TEST(StatementSplit, CharsetsThatHideAQuoteInACharacterAreNotAsciiSafe) {
+  EXPECT_TRUE(ascii_safe_charset(SqlDialect::pgsql, "UTF8"));
+  EXPECT_TRUE(ascii_safe_charset(SqlDialect::pgsql, "LATIN1"));
+  EXPECT_FALSE(ascii_safe_charset(SqlDialect::pgsql, "SJIS"));
+  EXPECT_FALSE(ascii_safe_charset(SqlDialect::pgsql, "JOHAB"));
+  EXPECT_TRUE(ascii_safe_charset(SqlDialect::mysql, "utf8mb4"));
+  EXPECT_FALSE(ascii_safe_charset(SqlDialect::mysql, "gbk"));
+  EXPECT_FALSE(ascii_safe_charset(SqlDialect::mysql, "cp932"));
+  // Each library's own spelling: PostgreSQL's names are upper case.
+  EXPECT_TRUE(ascii_safe_charset(SqlDialect::mysql, "SJIS"));
+}
+
 TEST(StatementSplit, SemicolonAnywhereIsNotBatchable) {
   EXPECT_TRUE(neither("SELECT 1; SELECT 2"));
   EXPECT_TRUE(neither("SELECT 1;"));

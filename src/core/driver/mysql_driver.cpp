@@ -260,7 +260,7 @@ public:
     bool ascii_safe = false; // unknown until connected
     try {
       open_batch_session();
-      ascii_safe = ascii_safe_charset();
+      ascii_safe = ascii_safe_charset(SqlDialect::mysql, mysql_character_set_name(m_mysql.get()));
     } catch (const DriverError&) {
       // Each query below tries again and reports the error, as query()
       // would.
@@ -612,19 +612,6 @@ private:
       throw query_error();
     }
     m_multi_statements = on;
-  }
-
-  // In big5, cp932, gbk and sjis (and MySQL's gb18030) the second byte of a
-  // character may be the byte of '\' or '`': mysql_real_escape_string
-  // knows, the lexer does not, so it judges only ASCII text then.
-  bool ascii_safe_charset() const {
-    const std::string_view name = mysql_character_set_name(m_mysql.get());
-    for (const std::string_view unsafe : {"big5", "cp932", "gbk", "sjis", "gb18030"}) {
-      if (name == unsafe) {
-        return false;
-      }
-    }
-    return true;
   }
 
   // Sends `sqls` (all batchable) as one message with multi statements on

@@ -275,7 +275,11 @@ public:
     outcomes.reserve(sqls.size());
     try {
       open_batch_session();
-      BatchPlan plan(sqls, SqlDialect::pgsql, ascii_safe_encoding());
+      // The server lexes a message after converting it to the server
+      // encoding; a client-only encoding can hide a quote in a character.
+      BatchPlan plan(sqls, SqlDialect::pgsql,
+                     ascii_safe_charset(SqlDialect::pgsql,
+                                        pg_encoding_to_char(PQclientEncoding(m_conn.get()))));
       while (!plan.done()) {
         open_batch_session(); // a lost connection is opened again, as query() does
         const BatchStep step = plan.next();
@@ -494,21 +498,6 @@ private:
               Clock::now() + m_timeout);
       m_batch_session = true;
     }
-  }
-
-  // The server lexes a message after converting it to the server encoding,
-  // where every byte below 0x80 is ASCII; the client-only encodings can
-  // hide a quote or backslash in the second byte of a character, so the
-  // lexer judges only ASCII text then (statement_split.hpp).
-  bool ascii_safe_encoding() const {
-    const std::string_view name = pg_encoding_to_char(PQclientEncoding(m_conn.get()));
-    for (const std::string_view unsafe :
-         {"SJIS", "SHIFT_JIS_2004", "BIG5", "GBK", "UHC", "GB18030", "JOHAB"}) {
-      if (name == unsafe) {
-        return false;
-      }
-    }
-    return true;
   }
 
   // Sends `sqls` (all batchable) as one simple-protocol Query message and

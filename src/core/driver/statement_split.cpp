@@ -366,6 +366,17 @@ bool starts_with_query_keyword(std::string_view sql, SqlDialect dialect) {
 
 } // namespace
 
+bool ascii_safe_charset(SqlDialect dialect, std::string_view name) {
+  static constexpr std::array<std::string_view, 7> k_pgsql_unsafe = {
+      "SJIS", "SHIFT_JIS_2004", "BIG5", "GBK", "UHC", "GB18030", "JOHAB"};
+  static constexpr std::array<std::string_view, 5> k_mysql_unsafe = {"big5", "cp932", "gbk", "sjis",
+                                                                     "gb18030"};
+  const auto unsafe = [name](const auto& names) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  return dialect == SqlDialect::pgsql ? !unsafe(k_pgsql_unsafe) : !unsafe(k_mysql_unsafe);
+}
+
 bool is_batchable(std::string_view sql, SqlDialect dialect, bool ascii_safe) {
   if (sql.find_first_of(std::string_view(";\0", 2)) != npos) {
     return false;

@@ -42,6 +42,16 @@ inline constexpr std::size_t k_max_message_bytes = 64 * 1024;
 // of a quote or backslash: then only pure ASCII text is batchable.
 bool is_batchable(std::string_view sql, SqlDialect dialect, bool ascii_safe = true);
 
+// The `ascii_safe` of is_batchable for a connection's character set, by
+// the name the client library gives it (pgsql: pg_encoding_to_char of
+// PQclientEncoding, e.g. "UTF8"; mysql: mysql_character_set_name, e.g.
+// "utf8mb4"). False for the client-only sets whose second byte of a
+// character may be the byte of a quote or backslash (pgsql: SJIS,
+// SHIFT_JIS_2004, BIG5, GBK, UHC, GB18030, JOHAB; mysql: big5, cp932, gbk,
+// sjis, and MySQL's gb18030): the server converts such text before it
+// lexes it, this lexer does not.
+bool ascii_safe_charset(SqlDialect dialect, std::string_view name);
+
 // The text of one message: the statements joined by "\n;\n". The newline
 // before ';' ends a trailing "-- comment" (or mysql "# comment").
 std::string join_statements(std::span<const std::string> sqls);
