@@ -345,8 +345,9 @@ def main():
         audit1 = median_of(opts.runs, lambda: timed(audit_argv, env=env))
         audit2 = median_of(opts.runs, lambda: timed(audit_argv + ["--jobs", "2"], env=env))
         best = min(audit1, audit2)
+        cpu = None  # where the time goes, on the drivers with a server
         if driver != "sqlite":
-            r_cpu = {
+            cpu = {
                 "queries": cpu_split(opts.runs, queries_argv, driver, stdin=queries_stdin, env=env),
                 "audit": cpu_split(opts.runs, audit_argv, driver, env=env),
                 "audit -j2": cpu_split(opts.runs, audit_argv + ["--jobs", "2"], driver, env=env),
@@ -371,13 +372,12 @@ def main():
         r = {"driver": driver, "floor": floor, "queries": queries, "audit1": audit1,
              "audit2": audit2,
              "per_user": per_user, "doveadm": doveadm,
-             "vs_floor": best / floor, "vs_doveadm": doveadm / per_user, "target": target}
+             "vs_floor": best / floor, "vs_doveadm": doveadm / per_user, "target": target,
+             "cpu": cpu}
         results.append(r)
         out("%-7s %10.3f %10.3f %10.3f %10.3f %8.1f %10.1f %7.1fx %7.2fx %7.1fx" % (
             driver, floor, queries, audit1, audit2, per_user * 1e6, doveadm * 1e6,
             r["vs_floor"], best / queries, r["vs_doveadm"]))
-        if driver != "sqlite":
-            r["cpu"] = r_cpu
         if driver == "sqlite":
             user = "user0050000@example.com"
             single_lr = median_of(opts.singles, lambda: timed(
@@ -394,16 +394,17 @@ def main():
             r["big_rss_kib"] = rss
             os.unlink(big_path)
 
-    split = [r for r in results if "cpu" in r]
+    split = [r for r in results if r["cpu"]]
+    cores = os.cpu_count()
     if split:
         out("")
         out("where the time goes: CPU us per user, median of %d runs (client = %s or loginref)"
             % (opts.runs, "/".join({"pgsql": "psql", "mysql": "mariadb"}[r["driver"]]
                                    for r in split)))
         out("%-7s %-10s %10s %10s   %s" % ("driver", "run", "client", "server",
-                                           "floor budget (10x) on 2 cores"))
+                                           "floor budget (10x) on %d cores" % cores))
         for r in split:
-            budget = 10 * r["floor"] / opts.users * 2 * 1e6
+            budget = 10 * r["floor"] / opts.users * cores * 1e6
             for name, (client, server) in r["cpu"].items():
                 out("%-7s %-10s %10.1f %10.1f   %.1f us of CPU per user" % (
                     r["driver"], name, client / opts.users * 1e6, server / opts.users * 1e6,
