@@ -123,6 +123,16 @@ def median_of(runs, fn):
     return statistics.median(fn() for _ in range(runs))
 
 
+def medians_interleaved(runs, fns):
+    """The median of each of `fns`, run in turn `runs` times: a passing
+    disturbance of the machine then hits every one of them alike."""
+    times = [[] for _ in fns]
+    for _ in range(runs):
+        for fn, seen in zip(fns, times):
+            seen.append(fn())
+    return [statistics.median(seen) for seen in times]
+
+
 def parse_connect(connect):
     return dict(tok.split("=", 1) for tok in connect.split() if "=" in tok)
 
@@ -362,11 +372,17 @@ def main():
                     dovecot.lookup(sample[at:at + opts.batch])
                 return time.perf_counter() - start
             doveadm = median_of(opts.runs, doveadm_all) / len(sample)
-            single_doveadm = None
             if driver == "sqlite":
-                single_doveadm = median_of(opts.singles,
-                                           lambda: timed(["doveadm", "-c", dovecot.conf, "auth",
-                                                          "lookup", "user0050000@example.com"]))
+                # One login, process start to exit: loginref, sqlite3 and
+                # doveadm in turn.
+                user = "user0050000@example.com"
+                single_lr, single_sqlite, single_doveadm = medians_interleaved(opts.singles, [
+                    lambda: timed([lr, "test", "-c", conf, "-u", user, "--hostname", "bench"],
+                                  env=env),
+                    lambda: timed(db.client("SELECT %s FROM bench_users WHERE userid = '%s'"
+                                            % (COLUMNS, user))),
+                    lambda: timed(["doveadm", "-c", dovecot.conf, "auth", "lookup", user]),
+                ])
         per_user = best / opts.users
         target = 15 if driver == "sqlite" else 10
         r = {"driver": driver, "floor": floor, "queries": queries, "audit1": audit1,
@@ -379,11 +395,6 @@ def main():
             driver, floor, queries, audit1, audit2, per_user * 1e6, doveadm * 1e6,
             r["vs_floor"], best / queries, r["vs_doveadm"]))
         if driver == "sqlite":
-            user = "user0050000@example.com"
-            single_lr = median_of(opts.singles, lambda: timed(
-                [lr, "test", "-c", conf, "-u", user, "--hostname", "bench"], env=env))
-            single_sqlite = median_of(opts.singles, lambda: timed(db.client(
-                "SELECT %s FROM bench_users WHERE userid = '%s'" % (COLUMNS, user))))
             r.update(single_lr=single_lr, single_sqlite=single_sqlite,
                      single_doveadm=single_doveadm)
             log("sqlite: %d-user audit for peak memory" % opts.big)
