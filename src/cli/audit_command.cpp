@@ -78,15 +78,14 @@ LoginRequest request_template(const LoginOptions& options) {
 
 ExitCode run_audit(const AuditOptions& options) {
   const std::optional<DecisionKind> show = parse_decision("--show", options.show);
-  const AuthSettings settings = auth_settings(options.login);  // throws UsageError
-  const SqlConfig config = load_config(options.database);      // throws ConfigError
+  const AuthSettings settings = auth_settings(options.login); // throws UsageError
+  const SqlConfig config = load_config(options.database);     // throws ConfigError
   const LoginRequest request = request_template(options.login);
   std::ifstream users_file;
   if (!options.users_file.empty() && options.users_file != "-") {
     users_file.open(options.users_file);
     if (!users_file) {
-      throw ConfigError("--users " + options.users_file + ": cannot read: " +
-                        std::strerror(errno));
+      throw ConfigError("--users " + options.users_file + ": cannot read: " + std::strerror(errno));
     }
   }
   // One connection per job, and one more that streams iterate_query.
@@ -94,10 +93,10 @@ ExitCode run_audit(const AuditOptions& options) {
   for (unsigned job = 0; job < options.jobs; ++job) {
     connections.push_back(open_database(config, options.database));
   }
-  const std::string source =
-      options.users_file.empty() ? "iterate_query (" + config.iterate_query.origin + ")"
-      : options.users_file == "-" ? std::string("standard input")
-                                  : options.users_file;
+  const std::string source = options.users_file.empty()
+                                 ? "iterate_query (" + config.iterate_query.origin + ")"
+                             : options.users_file == "-" ? std::string("standard input")
+                                                         : options.users_file;
   std::unique_ptr<driver::Driver> iterate_db;
   if (options.users_file.empty()) {
     iterate_db = open_database(config, options.database);
@@ -164,8 +163,9 @@ CommandRunner add_audit_command(CLI::App& command, Invocation& invocation) {
   command.add_flag("--json", options->json,
                    "write one JSON object per user (JSON Lines), then a summary object");
   command.add_flag("--quiet,-q", options->quiet, "no progress counter on stderr");
-  command.add_option("--jobs,-j", options->jobs,
-                     "spread the users over N database connections (default 1)")
+  command
+      .add_option("--jobs,-j", options->jobs,
+                  "spread the users over N database connections (default 1)")
       ->check(CLI::Range(1, 64));
   add_connection_options(command, options->login);
   return [options, &invocation]() {

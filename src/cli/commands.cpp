@@ -24,7 +24,8 @@ const std::vector<Command>& commands() {
       {"test", "predict Dovecot's answer to one IMAP login", add_test_command},
       {"audit", "every user's decision, without passwords, and a summary", add_audit_command},
       {"diff", "every user whose decision changes between two configs", add_diff_command},
-      {"lint", "check a dovecot-sql.conf.ext's password_query without a database", add_lint_command},
+      {"lint", "check a dovecot-sql.conf.ext's password_query without a database",
+       add_lint_command},
       {"check", "run the logins of a plan file and compare each with what it expects",
        add_check_command},
   };

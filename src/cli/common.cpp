@@ -38,8 +38,9 @@ void add_database_options(CLI::App& command, DatabaseOptions& options) {
   command.add_option("--driver", options.driver, "override driver (sqlite, pgsql, mysql)");
   command.add_option("--connect", options.connect, "override connect");
   command.add_option("--password-query", options.password_query, "override password_query");
-  command.add_option("--timeout", options.timeout_seconds,
-                     "seconds for connecting and for each query (default 10)")
+  command
+      .add_option("--timeout", options.timeout_seconds,
+                  "seconds for connecting and for each query (default 10)")
       ->check(CLI::PositiveNumber);
 }
 

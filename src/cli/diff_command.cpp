@@ -50,8 +50,7 @@ ExitCode run_diff(const DiffOptions& options) {
   if (!options.users_file.empty() && options.users_file != "-") {
     users_file.open(options.users_file);
     if (!users_file) {
-      throw ConfigError("--users " + options.users_file + ": cannot read: " +
-                        std::strerror(errno));
+      throw ConfigError("--users " + options.users_file + ": cannot read: " + std::strerror(errno));
     }
   }
   std::vector<std::unique_ptr<driver::Driver>> old_dbs;
@@ -110,20 +109,21 @@ ExitCode run_diff(const DiffOptions& options) {
 
 CommandRunner add_diff_command(CLI::App& command, Invocation& invocation) {
   std::shared_ptr<DiffOptions> options = std::make_shared<DiffOptions>();
-  command.add_option("--old", options->old_config, "the dovecot-sql.conf.ext of today")
-      ->required();
+  command.add_option("--old", options->old_config, "the dovecot-sql.conf.ext of today")->required();
   command.add_option("--new", options->new_config, "the dovecot-sql.conf.ext to compare")
       ->required();
-  command.add_option("--timeout", options->timeout_seconds,
-                     "seconds for connecting and for each query (default 10)")
+  command
+      .add_option("--timeout", options->timeout_seconds,
+                  "seconds for connecting and for each query (default 10)")
       ->check(CLI::PositiveNumber);
   command.add_option("--users", options->users_file,
                      "read user names from FILE, one per line ('-': stdin) instead of running "
                      "the old config's iterate_query");
   command.add_flag("--json", options->json,
                    "write one JSON object per changed user (JSON Lines), then a summary object");
-  command.add_option("--jobs,-j", options->jobs,
-                     "spread the users over N connections per config (default 1)")
+  command
+      .add_option("--jobs,-j", options->jobs,
+                  "spread the users over N connections per config (default 1)")
       ->check(CLI::Range(1, 64));
   add_connection_options(command, options->login);
   return [options, &invocation]() {

@@ -5,11 +5,11 @@
 namespace loginref::cli {
 
 enum class ExitCode {
-  ok = 0,                // a definite decision (or --expect met)
+  ok = 0,                 // a definite decision (or --expect met)
   expectation_failed = 1, // --expect DECISION given and not met
-  usage = 2,             // bad command line (unknown option, bad -o, ...)
-  config = 3,            // configuration or input error (file, syntax, database file, user)
-  tempfail = 4,          // Dovecot would tempfail: the database or the query failed
+  usage = 2,              // bad command line (unknown option, bad -o, ...)
+  config = 3,             // configuration or input error (file, syntax, database file, user)
+  tempfail = 4,           // Dovecot would tempfail: the database or the query failed
 };
 
 } // namespace loginref::cli

@@ -50,8 +50,8 @@ ExitCode run_test(const TestOptions& options) {
                  "do not share or log it\n";
   }
   const std::optional<DecisionKind> expect = parse_decision("--expect", options.expect);
-  const AuthSettings settings = auth_settings(options.login);            // throws UsageError
-  const SqlConfig config = load_config(options.database);                // throws ConfigError
+  const AuthSettings settings = auth_settings(options.login);              // throws UsageError
+  const SqlConfig config = load_config(options.database);                  // throws ConfigError
   const LoginRequest request = login_request(options.login, options.user); // throws ConfigError
   std::unique_ptr<driver::Driver> db = open_database(config, options.database);
   Report report = lookup_login(*db, config, settings, request, std::time(nullptr));

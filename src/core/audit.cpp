@@ -47,11 +47,10 @@ double share(std::uint64_t count, std::uint64_t total) {
 std::vector<std::pair<std::string, std::uint64_t>>
 by_count(const std::map<std::string, std::uint64_t>& counts) {
   std::vector<std::pair<std::string, std::uint64_t>> sorted(counts.begin(), counts.end());
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const std::pair<std::string, std::uint64_t>& a,
-                      const std::pair<std::string, std::uint64_t>& b) {
-                     return a.second > b.second;
-                   });
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const std::pair<std::string, std::uint64_t>& a,
+         const std::pair<std::string, std::uint64_t>& b) { return a.second > b.second; });
   return sorted;
 }
 
@@ -245,16 +244,15 @@ void AuditSummary::write_json(std::ostream& out, std::string_view source) const 
                        {"count", entry.second},
                        {"share", share(entry.second, m_users)}});
   }
-  const nlohmann::ordered_json summary = {
-      {"summary",
-       {{"loginref", 1},
-        {"source", source},
-        {"users", m_users},
-        {"passwords_checked", false},
-        {"decisions", decisions},
-        {"warnings", warnings},
-        {"targets", targets},
-        {"tempfails", tempfails()}}}};
+  const nlohmann::ordered_json summary = {{"summary",
+                                           {{"loginref", 1},
+                                            {"source", source},
+                                            {"users", m_users},
+                                            {"passwords_checked", false},
+                                            {"decisions", decisions},
+                                            {"warnings", warnings},
+                                            {"targets", targets},
+                                            {"tempfails", tempfails()}}}};
   out << summary.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
 }
 
@@ -276,14 +274,15 @@ void write_audit_user_json(std::ostream& out, const Report& report) {
       warnings.push_back(warning.code);
     }
   }
-  const nlohmann::ordered_json line = {
-      {"login", report.request.user},
-      {"user", report.user},
-      {"decision", to_string(report.decision.kind)},
-      {"response", report.response},
-      {"target", target_json(report)},
-      {"warnings", warnings},
-      {"error", report.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(report.error)}};
+  const nlohmann::ordered_json line = {{"login", report.request.user},
+                                       {"user", report.user},
+                                       {"decision", to_string(report.decision.kind)},
+                                       {"response", report.response},
+                                       {"target", target_json(report)},
+                                       {"warnings", warnings},
+                                       {"error", report.error.empty()
+                                                     ? nlohmann::ordered_json(nullptr)
+                                                     : nlohmann::ordered_json(report.error)}};
   out << line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
 }
 

@@ -9,8 +9,8 @@
 #include <exception>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "core/error.hpp"
@@ -200,8 +200,8 @@ private:
 
 } // namespace
 
-void run_in_chunks(const UserProducer& produce, const LoginRequest& request_template,
-                   unsigned jobs, std::size_t chunk_size, const ChunkProcessor& process,
+void run_in_chunks(const UserProducer& produce, const LoginRequest& request_template, unsigned jobs,
+                   std::size_t chunk_size, const ChunkProcessor& process,
                    const ChunkConsumer& consume) {
   std::vector<std::string> users;
   users.reserve(chunk_size);

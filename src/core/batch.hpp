@@ -52,8 +52,8 @@ using ChunkConsumer =
 // memory does not grow with the number of users. With jobs == 1 no thread
 // is started. What `produce`, `process` or `consume` throws ends the run
 // and is rethrown here.
-void run_in_chunks(const UserProducer& produce, const LoginRequest& request_template,
-                   unsigned jobs, std::size_t chunk_size, const ChunkProcessor& process,
+void run_in_chunks(const UserProducer& produce, const LoginRequest& request_template, unsigned jobs,
+                   std::size_t chunk_size, const ChunkProcessor& process,
                    const ChunkConsumer& consume);
 
 } // namespace loginref

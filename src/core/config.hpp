@@ -27,17 +27,14 @@ struct SqlConfig {
   std::string path; // the top-level file ("" when none was given)
   Setting driver;   // no default: required
   Setting connect;  // no default: required
-  Setting password_query{
-      "SELECT username, domain, password FROM users WHERE username = '%n' AND "
-      "domain = '%d'"};
-  Setting user_query{
-      "SELECT home, uid, gid FROM users WHERE username = '%n' AND domain = "
-      "'%d'"};
-  Setting update_query{
-      "UPDATE users SET password = '%w' WHERE username = '%n' AND domain = "
-      "'%d'"};
+  Setting password_query{"SELECT username, domain, password FROM users WHERE username = '%n' AND "
+                         "domain = '%d'"};
+  Setting user_query{"SELECT home, uid, gid FROM users WHERE username = '%n' AND domain = "
+                     "'%d'"};
+  Setting update_query{"UPDATE users SET password = '%w' WHERE username = '%n' AND domain = "
+                       "'%d'"};
   Setting iterate_query{"SELECT username, domain FROM users"};
-  Setting default_pass_scheme{"MD5"}; // 2.3's default (2.4 uses PLAIN)
+  Setting default_pass_scheme{"MD5"};   // 2.3's default (2.4 uses PLAIN)
   Setting userdb_warning_disable{"no"}; // "yes" or "no": any case is accepted, stored lower-case
 };
 

@@ -35,8 +35,8 @@ const std::set<std::string, std::less<>> k_fail_codes = {
 struct AuthReply {
   bool success = false;
   std::vector<PassdbField> fields;
-  std::string code; // "temp_fail" or ""
-  std::string rule; // why auth answered this way
+  std::string code;     // "temp_fail" or ""
+  std::string rule;     // why auth answered this way
   bool crashed = false; // the auth process died on an assertion
 };
 
@@ -85,8 +85,8 @@ void remove_field(std::vector<PassdbField>& fields, std::string_view name) {
 
 // auth_request_proxy_finish_failure: drop every proxying field.
 void remove_proxy_fields(std::vector<PassdbField>& fields) {
-  for (std::string_view name : {"proxy", "proxy_maybe", "proxy_always", "host", "port",
-                                "destuser"}) {
+  for (std::string_view name :
+       {"proxy", "proxy_maybe", "proxy_always", "host", "port", "destuser"}) {
     remove_field(fields, name);
   }
 }
@@ -147,8 +147,8 @@ bool port_is_local(const std::string& port, unsigned local_port) {
 }
 
 // auth_request_proxy_finish_ip.
-void finish_proxy_ip(std::vector<PassdbField>& fields, bool host_is_self, const DecisionInput& input,
-                     std::string& rule) {
+void finish_proxy_ip(std::vector<PassdbField>& fields, bool host_is_self,
+                     const DecisionInput& input, std::string& rule) {
   if (!has_field(fields, "proxy_maybe")) {
     return;
   }
@@ -424,17 +424,19 @@ void login_decision(const AuthReply& auth, const DecisionInput& input, Decision&
         // dies with signal 11.
         decision.warnings.push_back(
             {"imap_login_crash", "Dovecot 2.3.19's imap-login sends this line and then crashes "
-                                 "(signal 11): " + *problem});
+                                 "(signal 11): " +
+                                     *problem});
       }
       return;
     }
     decision.kind = DecisionKind::proxy;
     decision.result = LoginResult::proxied;
     decision.reason = "Logged in";
-    decision.proxy = ProxyTarget{*reply.host, reply.hostip ? *reply.hostip : "", reply.port,
-                                 destuser, reply.ssl, reply.starttls};
-    decision.rule = auth.rule == "passdb ok" ? "proxy with host: imap-login proxies the session"
-                                             : auth.rule;
+    decision.proxy = ProxyTarget{*reply.host, reply.hostip ? *reply.hostip : "",
+                                 reply.port,  destuser,
+                                 reply.ssl,   reply.starttls};
+    decision.rule =
+        auth.rule == "passdb ok" ? "proxy with host: imap-login proxies the session" : auth.rule;
     return;
   }
 

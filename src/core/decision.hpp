@@ -51,7 +51,7 @@ enum class LoginResult {
 
 // An RFC 2221 referral as imap-login builds it.
 struct Referral {
-  std::string host;   // the `host` field as given ("" is possible)
+  std::string host; // the `host` field as given ("" is possible)
   unsigned port = 143;
   std::string userid; // destuser, else the user auth replied with
   std::string mech;   // the client's SASL mechanism, upper case
@@ -72,8 +72,8 @@ struct Decision {
   LoginResult result = LoginResult::tempfail;
   std::string reason; // the text after the response code (tempfail: without the [host:time] suffix)
   std::string rule;   // one line: what decided, in terms of fields and Dovecot's code
-  std::optional<Referral> referral;     // referral_require and referral_suggest
-  std::optional<ProxyTarget> proxy;     // proxy
+  std::optional<Referral> referral;      // referral_require and referral_suggest
+  std::optional<ProxyTarget> proxy;      // proxy
   std::vector<PassdbField> reply_fields; // the fields auth sends to imap-login
   std::vector<Warning> warnings;
 };
@@ -84,10 +84,10 @@ using Resolver = std::function<std::optional<std::vector<std::string>>(const std
 
 // Everything decide() judges.
 struct DecisionInput {
-  const PassdbResult& passdb;     // after finish_passdb_lookup
+  const PassdbResult& passdb; // after finish_passdb_lookup
   const LoginRequest& request;
   const AuthSettings& settings;
-  bool password_known = true;     // false: the check was skipped (no password given)
+  bool password_known = true; // false: the check was skipped (no password given)
 };
 
 // Decides, in Dovecot 2.3.19's order. Never throws.

@@ -32,25 +32,20 @@ std::vector<std::string> changed_parts(const UserChange& change) {
 }
 
 nlohmann::ordered_json side_json(DecisionKind decision, const std::string& response,
-                         const std::string& target, const std::string& error) {
-  return {{"decision", to_string(decision)},
-          {"response", response},
-          {"target", target.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(target)},
-          {"error", error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(error)}};
+                                 const std::string& target, const std::string& error) {
+  return {
+      {"decision", to_string(decision)},
+      {"response", response},
+      {"target", target.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(target)},
+      {"error", error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(error)}};
 }
 
 } // namespace
 
 std::optional<UserChange> compare_reports(const Report& old_report, const Report& new_report) {
-  UserChange change{old_report.request.user,
-                    old_report.decision.kind,
-                    new_report.decision.kind,
-                    old_report.response,
-                    new_report.response,
-                    target_of(old_report),
-                    target_of(new_report),
-                    old_report.error,
-                    new_report.error};
+  UserChange change{old_report.request.user, old_report.decision.kind, new_report.decision.kind,
+                    old_report.response,     new_report.response,      target_of(old_report),
+                    target_of(new_report),   old_report.error,         new_report.error};
   if (changed_parts(change).empty()) {
     return std::nullopt;
   }
@@ -103,22 +98,21 @@ void DiffSummary::write_json(std::ostream& out) const {
                            {"users", entry.second}});
   }
   const nlohmann::ordered_json summary = {{"summary",
-                                   {{"loginref", 1},
-                                    {"users", m_users},
-                                    {"changed", m_changed},
-                                    {"unchanged", m_users - m_changed},
-                                    {"transitions", transitions}}}};
+                                           {{"loginref", 1},
+                                            {"users", m_users},
+                                            {"changed", m_changed},
+                                            {"unchanged", m_users - m_changed},
+                                            {"transitions", transitions}}}};
   out << summary.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
 }
 
 void write_change_json(std::ostream& out, const UserChange& change) {
-  const nlohmann::ordered_json line = {
-      {"login", change.login},
-      {"changes", changed_parts(change)},
-      {"old", side_json(change.old_decision, change.old_response, change.old_target,
-                        change.old_error)},
-      {"new", side_json(change.new_decision, change.new_response, change.new_target,
-                        change.new_error)}};
+  const nlohmann::ordered_json line = {{"login", change.login},
+                                       {"changes", changed_parts(change)},
+                                       {"old", side_json(change.old_decision, change.old_response,
+                                                         change.old_target, change.old_error)},
+                                       {"new", side_json(change.new_decision, change.new_response,
+                                                         change.new_target, change.new_error)}};
   out << line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
 }
 

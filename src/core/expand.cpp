@@ -892,8 +892,7 @@ struct HashOptions {
 
 class Expander {
 public:
-  Expander(const AuthVars& vars, const Escaper& escape)
-      : m_vars(vars), m_escape(escape) {}
+  Expander(const AuthVars& vars, const Escaper& escape) : m_vars(vars), m_escape(escape) {}
 
   Expansion run(std::string_view tmpl);
 

@@ -5,8 +5,8 @@ namespace loginref {
 namespace {
 
 bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
 }
 
 bool is_sub_delim(unsigned char c) {
@@ -23,7 +23,8 @@ std::string encode(std::string_view data, bool keep_semicolon) {
     if (c == '\0') {
       break;
     }
-    const bool keep = c < 0x80 && (is_unreserved(c) || (is_sub_delim(c) && (keep_semicolon || c != ';')));
+    const bool keep =
+        c < 0x80 && (is_unreserved(c) || (is_sub_delim(c) && (keep_semicolon || c != ';')));
     if (keep) {
       out += ch;
     } else {
@@ -49,8 +50,8 @@ std::string encode_host_name(std::string_view host) {
   return encode(host, true);
 }
 
-std::string imap_referral_url(std::string_view userid, std::string_view mech,
-                              std::string_view host, unsigned port) {
+std::string imap_referral_url(std::string_view userid, std::string_view mech, std::string_view host,
+                              unsigned port) {
   std::string url = "imap://";
   url += encode_user_data(userid);
   url += ";AUTH=";

@@ -12,8 +12,8 @@ namespace loginref {
 // sub-delim characters except ';', and encode everything else as %xx with
 // lowercase hex; `host` keeps ';' too, and is copied verbatim when it starts
 // with '[' (an IPv6 literal).
-std::string imap_referral_url(std::string_view userid, std::string_view mech,
-                              std::string_view host, unsigned port);
+std::string imap_referral_url(std::string_view userid, std::string_view mech, std::string_view host,
+                              unsigned port);
 
 // The two encodings, exposed for tests.
 std::string encode_user_data(std::string_view data);

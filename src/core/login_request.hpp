@@ -84,8 +84,7 @@ NormalizedUser normalize_username(const AuthSettings& settings, const LoginReque
 
 // The auth request's variables (auth-request-var-expand.c) for `request`
 // with the normalised `user` and the client's `password`.
-AuthVars auth_vars(const LoginRequest& request, const std::string& user,
-                   std::string_view password);
+AuthVars auth_vars(const LoginRequest& request, const std::string& user, std::string_view password);
 
 // Dovecot refuses passwords containing \001, \t, \r or \n before any query
 // (auth-request.c: password_has_illegal_chars): the result is USER_UNKNOWN,

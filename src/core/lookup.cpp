@@ -64,7 +64,8 @@ PasswordCheckResult check_password(PassdbResult& passdb, const LoginRequest& req
     return check;
   }
   check.status = PasswordCheck::mismatch;
-  check.message = verified.outcome == VerifyOutcome::mismatch ? "Password mismatch" : verified.message;
+  check.message =
+      verified.outcome == VerifyOutcome::mismatch ? "Password mismatch" : verified.message;
   set_password_mismatch(passdb, check.message);
   return check;
 }
@@ -79,11 +80,11 @@ Expansion expand_password_query(const driver::Driver& db, const SqlConfig& confi
   Expansion real =
       expand(config.password_query.value, auth_vars(request, report.user, password), escape);
   report.query_as_run = real.text; // shown only with --show-secrets
-  report.query = password.empty() ? real.text
-                                  : expand(config.password_query.value,
-                                           auth_vars(request, report.user, k_redacted_password),
-                                           escape)
-                                        .text;
+  report.query = password.empty()
+                     ? real.text
+                     : expand(config.password_query.value,
+                              auth_vars(request, report.user, k_redacted_password), escape)
+                           .text;
   return real;
 }
 
@@ -138,9 +139,9 @@ PendingLogin begin_login(Report& report, const driver::Driver& db, const SqlConf
     const std::string& origin = config.password_query.origin;
     report.error = (origin.starts_with("--") ? origin : origin + ": password_query") + ": " +
                    *real.error + " (Dovecot fails every lookup with it: tempfail)";
-    report.passdb = passdb_query_failed(input, "Failed to expand password_query=" +
-                                                   config.password_query.value + ": " +
-                                                   *real.error);
+    report.passdb = passdb_query_failed(
+        input,
+        "Failed to expand password_query=" + config.password_query.value + ": " + *real.error);
     return pending;
   }
   pending.query = std::move(real.text);
@@ -171,9 +172,9 @@ void finish_login(Report& report, const PendingLogin& pending, const driver::Que
 
   const DecisionInput input{report.passdb, request, settings, request.password.has_value()};
   report.decision = decide(input, resolve_with_getaddrinfo);
-  report.response = response_line(
-      report.decision, ResponseContext{request.tag, request.hostname, now, settings.imap_capability,
-                                       settings.special_use_mailboxes});
+  report.response = response_line(report.decision, ResponseContext{request.tag, request.hostname,
+                                                                   now, settings.imap_capability,
+                                                                   settings.special_use_mailboxes});
   report.warnings = report.decision.warnings;
   if (!pending.username_format_error.empty()) {
     // Dovecot logs this and goes on with the partly expanded name.

@@ -46,7 +46,7 @@ struct Report {
   PasswordCheckResult password_check;
   PassdbResult passdb;
   Decision decision;
-  std::string response; // the tagged line, without CRLF
+  std::string response;   // the tagged line, without CRLF
   std::string driver;     // sqlite, pgsql or mysql
   std::string connection; // which server answered, and why others did not ("" if nothing to say)
   std::vector<Warning> warnings;

@@ -22,7 +22,8 @@ Json fields_json(const std::vector<PassdbField>& fields, bool show_secrets = fal
   Json object = Json::object();
   for (const PassdbField& field : fields) {
     if (!field.hidden) {
-      object[field.name] = is_secret_field(field.name) && !show_secrets ? "<redacted>" : field.value;
+      object[field.name] =
+          is_secret_field(field.name) && !show_secrets ? "<redacted>" : field.value;
     }
   }
   return object;
@@ -53,9 +54,8 @@ Json proxy_json(const Decision& decision) {
     return nullptr;
   }
   const ProxyTarget& proxy = *decision.proxy;
-  return Json{{"host", proxy.host},   {"hostip", proxy.hostip},
-              {"port", proxy.port},   {"destuser", proxy.destuser},
-              {"ssl", proxy.ssl},     {"starttls", proxy.starttls}};
+  return Json{{"host", proxy.host},         {"hostip", proxy.hostip}, {"port", proxy.port},
+              {"destuser", proxy.destuser}, {"ssl", proxy.ssl},       {"starttls", proxy.starttls}};
 }
 
 } // namespace
@@ -85,7 +85,8 @@ void write_report(std::ostream& out, const Report& report, OutputFormat format) 
                         {"log", report.passdb.log}};
   json["query"] = report.show_secrets ? report.query_as_run : report.query;
   if (report.show_secrets) {
-    json["stored_password"] = report.passdb.password ? Json(*report.passdb.password) : Json(nullptr);
+    json["stored_password"] =
+        report.passdb.password ? Json(*report.passdb.password) : Json(nullptr);
   }
   json["database"] = Json{{"driver", report.driver}, {"connection", report.connection}};
   json["fields"] = fields_json(report.passdb.fields, report.show_secrets);

@@ -41,7 +41,8 @@ std::string field_list(const std::vector<PassdbField>& fields, bool show_secrets
       continue;
     }
     text += (text.empty() ? "" : " ") + field.name;
-    text += "=" + printable(is_secret_field(field.name) && !show_secrets ? "<redacted>" : field.value);
+    text +=
+        "=" + printable(is_secret_field(field.name) && !show_secrets ? "<redacted>" : field.value);
   }
   return text.empty() ? "(none)" : text;
 }
@@ -78,7 +79,8 @@ void write_text_report(std::ostream& out, const Report& report) {
   if (!report.query.empty()) {
     line(out, "query:", printable(report.show_secrets ? report.query_as_run : report.query));
   }
-  line(out, "database:", report.driver + (report.connection.empty() ? "" : ": " + printable(report.connection)));
+  line(out, "database:",
+       report.driver + (report.connection.empty() ? "" : ": " + printable(report.connection)));
   line(out, "fields:", field_list(report.passdb.fields, report.show_secrets));
   if (field_list(report.passdb.rolled_back, false) != "(none)") {
     line(out, "discarded:", field_list(report.passdb.rolled_back, report.show_secrets));
@@ -88,9 +90,9 @@ void write_text_report(std::ostream& out, const Report& report) {
   }
   if (decision.referral) {
     const Referral& referral = *decision.referral;
-    line(out, "referral:", "host=" + printable(referral.host) + " port=" +
-                               std::to_string(referral.port) + " userid=" +
-                               printable(referral.userid) + " mech=" + referral.mech);
+    line(out, "referral:",
+         "host=" + printable(referral.host) + " port=" + std::to_string(referral.port) +
+             " userid=" + printable(referral.userid) + " mech=" + referral.mech);
   }
   if (decision.proxy) {
     const ProxyTarget& proxy = *decision.proxy;

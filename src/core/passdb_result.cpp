@@ -81,7 +81,7 @@ void set_password(PassdbResult& result, std::string_view value, const PassdbInpu
 // get_updated_username: `user` replaces the name, `username` the part
 // before '@' (keeping the domain), `domain` the part after it.
 std::optional<std::string> updated_username(std::string_view old_user, std::string_view name,
-                                             std::string_view value) {
+                                            std::string_view value) {
   const std::size_t at = old_user.find('@');
   if (name == "user") {
     return std::string(value);

@@ -26,9 +26,7 @@ namespace {
 // Small text helpers with Dovecot's lib semantics
 // ---------------------------------------------------------------------------
 
-char ascii_upper(char c) {
-  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
+char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 
 // Dovecot keys its scheme table with strcasecmp.
 bool equals_ignore_case(std::string_view a, std::string_view b) {
@@ -44,9 +42,7 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
 }
 
 // Dovecot handles these values as C strings (t_strndup), so they end at NUL.
-std::string_view until_nul(std::string_view text) {
-  return text.substr(0, text.find('\0'));
-}
+std::string_view until_nul(std::string_view text) { return text.substr(0, text.find('\0')); }
 
 // t_strsplit(): empty fields are kept, but an empty string has no fields.
 std::vector<std::string_view> split_fields(std::string_view text, char separator) {
@@ -121,9 +117,7 @@ Decoded hex_decode(std::string_view text) {
   return {true, bytes};
 }
 
-bool is_base64_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+bool is_base64_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 bool is_base64_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
@@ -253,9 +247,7 @@ Verdict matched_if(bool equal) {
   return {equal ? VerifyOutcome::match : VerifyOutcome::mismatch, {}};
 }
 
-Verdict broken(std::string error) {
-  return {VerifyOutcome::error, std::move(error)};
-}
+Verdict broken(std::string error) { return {VerifyOutcome::error, std::move(error)}; }
 
 struct Attempt {
   std::string_view plaintext;
@@ -534,8 +526,8 @@ const std::array<Scheme, 31> k_schemes = {{
      [](const Attempt& a) { return verify_scram(DigestMethod::sha1, "SCRAM-SHA-1", a); }, nullptr,
      Availability::always},
     {"SCRAM-SHA-256", Encoding::none, 0,
-     [](const Attempt& a) { return verify_scram(DigestMethod::sha256, "SCRAM-SHA-256", a); }, nullptr,
-     Availability::always},
+     [](const Attempt& a) { return verify_scram(DigestMethod::sha256, "SCRAM-SHA-256", a); },
+     nullptr, Availability::always},
     {"HMAC-MD5", Encoding::hex, 32, nullptr, generate_cram_md5, Availability::always},
     {"DIGEST-MD5", Encoding::hex, 16, nullptr, generate_digest_md5, Availability::always},
     {"PLAIN-MD4", Encoding::hex, 16, verify_md4, nullptr, Availability::always},

@@ -25,8 +25,9 @@ std::string with_code(const ResponseContext& context, std::string_view status,
 }
 
 std::string logged_in(const ResponseContext& context, std::string_view text) {
-  return with_code(context, "OK", "CAPABILITY " + post_login_capability(context.imap_capability, context.special_use),
-                   text);
+  return with_code(
+      context, "OK",
+      "CAPABILITY " + post_login_capability(context.imap_capability, context.special_use), text);
 }
 
 } // namespace
@@ -67,8 +68,8 @@ std::string response_line(const Decision& decision, const ResponseContext& conte
   case LoginResult::referral_nologin: {
     const Referral& referral = *decision.referral;
     return with_code(context, "NO",
-                     "REFERRAL " + imap_referral_url(referral.userid, referral.mech,
-                                                     referral.host, referral.port),
+                     "REFERRAL " + imap_referral_url(referral.userid, referral.mech, referral.host,
+                                                     referral.port),
                      decision.reason);
   }
   case LoginResult::login_disabled:

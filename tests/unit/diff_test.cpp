@@ -19,13 +19,13 @@ Report report(DecisionKind kind, std::string response) {
 }
 
 TEST(CompareReports, SameDecisionResponseAndTargetIsNoChange) {
-  EXPECT_FALSE(compare_reports(report(DecisionKind::local, "a1 OK"),
-                               report(DecisionKind::local, "a1 OK")));
+  EXPECT_FALSE(
+      compare_reports(report(DecisionKind::local, "a1 OK"), report(DecisionKind::local, "a1 OK")));
 }
 
 TEST(CompareReports, ResponseChangeAloneCounts) {
-  const std::optional<UserChange> change =
-      compare_reports(report(DecisionKind::reject, "a1 NO a"), report(DecisionKind::reject, "a1 NO b"));
+  const std::optional<UserChange> change = compare_reports(report(DecisionKind::reject, "a1 NO a"),
+                                                           report(DecisionKind::reject, "a1 NO b"));
   ASSERT_TRUE(change);
   EXPECT_EQ(change->old_decision, change->new_decision);
 }

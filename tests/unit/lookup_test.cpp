@@ -53,8 +53,8 @@ TEST(Lookup, ExpandsQueryWithEscapedLowercasedUser) {
 
 TEST(Lookup, RightPasswordIsLocalLogin) {
   FakeDriver db(QueryResult{{"password"}, {{"secret"}}});
-  const Report report =
-      lookup_login(db, config_with("SELECT password FROM t"), AuthSettings{}, login("alice", "secret"), k_now);
+  const Report report = lookup_login(db, config_with("SELECT password FROM t"), AuthSettings{},
+                                     login("alice", "secret"), k_now);
   EXPECT_EQ(report.decision.kind, DecisionKind::local);
   EXPECT_EQ(report.password_check.status, PasswordCheck::match);
   EXPECT_EQ(report.password_check.scheme, "PLAIN");
@@ -76,8 +76,8 @@ TEST(Lookup, WrongPasswordDiscardsReferralFields) {
 
 TEST(Lookup, NoPasswordGivenSkipsCheckAndSaysSo) {
   FakeDriver db(QueryResult{{"password", "host", "nologin"}, {{"secret", "imap2", ""}}});
-  const Report report =
-      lookup_login(db, config_with("SELECT 1"), AuthSettings{}, login("alice", std::nullopt), k_now);
+  const Report report = lookup_login(db, config_with("SELECT 1"), AuthSettings{},
+                                     login("alice", std::nullopt), k_now);
   EXPECT_EQ(report.decision.kind, DecisionKind::referral_require);
   EXPECT_EQ(report.password_check.status, PasswordCheck::skipped);
   EXPECT_EQ(report.response,

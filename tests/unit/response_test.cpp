@@ -153,7 +153,8 @@ TEST(PostLoginCapability, EmptySettingIsTheDefault) {
 
 TEST(PostLoginCapability, SpecialUseMailboxesAddSpecialUseLast) {
   EXPECT_EQ(post_login_capability("", true), k_caps + " SPECIAL-USE");
-  EXPECT_EQ(post_login_capability("+XFOO", true), "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE "
+  EXPECT_EQ(post_login_capability("+XFOO", true),
+            "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE "
             "IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT "
             "MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED "
             "I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH "

@@ -225,8 +225,8 @@ public:
     }
     try {
       run_own("BEGIN READ ONLY", Clock::now() + m_timeout);
-      if (PQsendQueryParams(m_conn.get(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
-                            0) == 0 ||
+      if (PQsendQueryParams(m_conn.get(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) ==
+              0 ||
           PQsetSingleRowMode(m_conn.get()) == 0) {
         throw connection_error(m_conn.get(), m_connect.secrets);
       }

@@ -75,7 +75,9 @@ struct FreeLists {
 
 thread_local FreeLists t_lists;
 
-std::size_t rounded(std::size_t size) { return size == 0 ? k_step : (size + k_step - 1) & ~(k_step - 1); }
+std::size_t rounded(std::size_t size) {
+  return size == 0 ? k_step : (size + k_step - 1) & ~(k_step - 1);
+}
 
 std::size_t& size_of_block(char* block) { return *reinterpret_cast<std::size_t*>(block); }
 
@@ -274,8 +276,8 @@ private:
     sqlite3* raw = nullptr;
     // NOMUTEX: a connection is used by one thread at a time (audit --jobs
     // gives each job its own), so SQLite's per-connection mutex only costs.
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
     SqliteHandle db(raw, &sqlite3_close); // owns the handle even when rc fails
     if (rc != SQLITE_OK) {
       const std::string reason = db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc);
@@ -308,8 +310,8 @@ private:
     static std::once_flag once;
     std::call_once(once, [] {
       static const sqlite3_mem_methods methods{
-          &memory::allocate, &memory::release, &memory::reallocate, &memory::size_of,
-          &memory::round_up, &memory::initialize, &memory::shut_down, nullptr};
+          &memory::allocate, &memory::release,    &memory::reallocate, &memory::size_of,
+          &memory::round_up, &memory::initialize, &memory::shut_down,  nullptr};
       sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
       sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     });
