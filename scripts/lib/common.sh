@@ -1,4 +1,4 @@
-# Shared by scripts/demo, scripts/test and scripts/build. Source it; it sets
+# Shared by the scripts in scripts/ and bench/run. Source it; it sets
 # `repo` (the repository root) and defines the helpers below.
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
@@ -9,7 +9,7 @@ libyaml-cpp-dev"
 
 # ... and to run every test: the database servers and a real Dovecot 2.3.
 test_packages="postgresql mariadb-server dovecot-core dovecot-imapd dovecot-sqlite \
-dovecot-pgsql dovecot-mysql python3 clang libclang-rt-14-dev"
+dovecot-pgsql dovecot-mysql python3 clang libclang-rt-14-dev clang-format clang-tidy"
 
 say() { printf '==> %s\n' "$*"; }
 
