@@ -5,6 +5,7 @@
 
 #include "core/digest.hpp"
 #include "core/expand_hash.hpp"
+#include "core/hex_binary.hpp"
 #include "core/strfuncs.hpp"
 
 #include <algorithm>

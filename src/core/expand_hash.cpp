@@ -3,6 +3,8 @@
 // (src/lib/var-expand.c). The code is our own.
 #include "core/expand_hash.hpp"
 
+#include "core/base64.hpp"
+#include "core/hex_binary.hpp"
 #include "core/strfuncs.hpp"
 
 #include <algorithm>
@@ -70,27 +72,6 @@ void truncate_rshift_bits(std::string& buffer, std::size_t bits) {
     buffer[i] = static_cast<char>((cur >> (8 - shift)) | ((prev << shift) & 0xff));
   }
   buffer[0] = static_cast<char>(static_cast<unsigned char>(buffer[0]) >> (8 - shift));
-}
-
-std::string to_base64(std::string_view bytes) {
-  static constexpr char k_alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    std::uint32_t group = static_cast<unsigned char>(bytes[i]) << 16;
-    const std::size_t left = bytes.size() - i;
-    if (left > 1) {
-      group |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    }
-    if (left > 2) {
-      group |= static_cast<unsigned char>(bytes[i + 2]);
-    }
-    out += k_alphabet[(group >> 18) & 0x3f];
-    out += k_alphabet[(group >> 12) & 0x3f];
-    out += left > 1 ? k_alphabet[(group >> 6) & 0x3f] : '=';
-    out += left > 2 ? k_alphabet[group & 0x3f] : '=';
-  }
-  return out;
 }
 
 HashOptionsParse invalid_options(std::string message) { return {std::move(message), std::nullopt}; }
@@ -208,18 +189,6 @@ HashResult hash_value(bool pkcs5, const HashMethod& method, const std::string& i
   hash.value =
       options.format == HashOptions::Format::base64 ? to_base64(hash.value) : to_hex(hash.value);
   return hash;
-}
-
-std::string to_hex(std::string_view bytes) {
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (char c : bytes) {
-    const unsigned char byte = static_cast<unsigned char>(c);
-    hex += k_digits[byte >> 4];
-    hex += k_digits[byte & 0x0f];
-  }
-  return hex;
 }
 
 } // namespace loginref

@@ -3,8 +3,8 @@
 // (src/lib/var-expand.c) computes them: the methods of hash_methods[]
 // (src/lib/hash-method.c), the option list (rounds, truncate, salt,
 // format), the rounds of H(salt || digest) or PBKDF2, and the printing in hex
-// (binary_to_hex, which the M modifier uses too) or base64. Expander
-// (expand.cpp) expands the variable and the salt template; the rest is here.
+// or base64 (hex_binary.hpp, base64.hpp). Expander (expand.cpp) expands the
+// variable and the salt template; the rest is here.
 #pragma once
 
 #include "core/digest.hpp"
@@ -65,8 +65,5 @@ struct HashResult {
 // `options`, truncates it and prints it in hex or base64.
 HashResult hash_value(bool pkcs5, const HashMethod& method, const std::string& input,
                       const HashOptions& options);
-
-// binary_to_hex (src/lib/hex-binary.c): lowercase hex.
-std::string to_hex(std::string_view bytes);
 
 } // namespace loginref

@@ -1,5 +1,5 @@
 // Dovecot 2.3.19's string and number helpers (src/lib/strfuncs.c,
-// src/lib/strnum.c) as %-expansion uses them.
+// src/lib/strnum.c) as %-expansion and the password schemes use them.
 #include "core/strfuncs.hpp"
 
 #include <algorithm>
@@ -11,6 +11,22 @@ bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return ascii_lower(x) == ascii_lower(y);
          });
+}
+
+// t_strsplit(): empty fields are kept, but an empty string has no fields.
+std::vector<std::string_view> split_fields(std::string_view text, char separator) {
+  std::vector<std::string_view> fields;
+  if (text.empty()) {
+    return fields;
+  }
+  std::size_t start = 0;
+  for (std::size_t end = text.find(separator); end != std::string_view::npos;
+       end = text.find(separator, start)) {
+    fields.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  fields.push_back(text.substr(start));
+  return fields;
 }
 
 // str_to_uintmax (src/lib/strnum.c): digits only, no sign, no overflow.

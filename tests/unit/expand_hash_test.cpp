@@ -113,10 +113,5 @@ TEST(HashValue, Pkcs5IsPbkdf2Sha256) {
   EXPECT_EQ(hash_value(true, method("sha256"), "alice", options).value, "dde456713e74183b");
 }
 
-TEST(ToHex, LowercaseTwoDigitsPerByte) {
-  EXPECT_EQ(to_hex(std::string_view("\x00\x0f\xa0\xff", 4)), "000fa0ff");
-  EXPECT_EQ(to_hex(""), "");
-}
-
 } // namespace
 } // namespace loginref

@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace loginref {
 namespace {
@@ -40,6 +41,17 @@ TEST(IsDigit, DecimalDigitsOnly) {
     EXPECT_EQ(is_digit(c), digits.find(c) != std::string_view::npos) << code;
   }
 }
+
+// --- t_strsplit --------------------------------------------------------------
+
+TEST(SplitFields, KeepsEmptyFields) {
+  EXPECT_EQ(split_fields("a,,b", ','), (std::vector<std::string_view>{"a", "", "b"}));
+  EXPECT_EQ(split_fields(",", ','), (std::vector<std::string_view>{"", ""}));
+  EXPECT_EQ(split_fields("$1$salt$", '$'), (std::vector<std::string_view>{"", "1", "salt", ""}));
+  EXPECT_EQ(split_fields("abc", ','), (std::vector<std::string_view>{"abc"}));
+}
+
+TEST(SplitFields, EmptyTextHasNoFields) { EXPECT_TRUE(split_fields("", ',').empty()); }
 
 // --- str_to_uintmax and str_to_intmax ------------------------------------------
 
